@@ -18,13 +18,22 @@ const out = await new Deno.Command(Deno.execPath(), {
 const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
 if (out.success) Deno.exit(0);
 
-const ours = new Set<string>();
+// Declaration line -> files holding it, to tell our own types from other packages'.
+const root = Deno.cwd();
+const members: string[] = (JSON.parse(await Deno.readTextFile("deno.json")).workspace ?? [])
+  .map((m: string) => `${root}/${m.replace(/^\.\//, "")}/`);
+const packageOf = (path: string): string =>
+  members.filter((m) => path.startsWith(m)).sort((a, b) => b.length - a.length)[0] ?? root;
+const ours = new Map<string, string[]>();
 for await (const file of walk(".")) {
-  for (const line of (await Deno.readTextFile(file)).split("\n")) ours.add(line.trim());
+  const abs = `${root}/${file.replace(/^\.\//, "")}`;
+  for (const line of (await Deno.readTextFile(file)).split("\n")) {
+    const key = line.trim();
+    ours.set(key, [...(ours.get(key) ?? []), abs]);
+  }
 }
 
 const blocks = text.split(/\n(?=error\[)/).filter((b) => b.startsWith("error["));
-const root = Deno.cwd();
 const real = blocks.filter((block) => {
   const at = block.match(/-->\s*(\S+)/)?.[1] ?? "";
   if (!at.startsWith(root)) return false; // a dependency's own docs
@@ -32,7 +41,11 @@ const real = blocks.filter((block) => {
   // The referenced declaration is the numbered source line after the hint.
   const after = block.split("= hint:")[1] ?? "";
   const decl = after.match(/^\s*\d+\s*\|\s?(.*)$/m)?.[1]?.trim();
-  return decl !== undefined && ours.has(decl);
+  if (decl === undefined) return false;
+  // Declared in this same package: a real problem. Declared only in another
+  // workspace package (or a dependency): the bug above.
+  const pkg = packageOf(at);
+  return (ours.get(decl) ?? []).some((file) => packageOf(file) === pkg);
 });
 for (const block of real) console.error(block.trim() + "\n");
 if (real.length) {
