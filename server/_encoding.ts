@@ -1,21 +1,16 @@
 // Internal: JSON encodings that keep Python clients reading the same values.
 import type { StepPayload } from "../core/models.ts";
+import { floatLiteral, type FloatPlan, stringifyWithFloats } from "./_float_paths.ts";
+
+export { floatLiteral };
+export type { FloatPlan };
 
 /**
- * Spells a reward the way the reference's HTTP routes do (a Python float):
- * integers get ".0", booleans become 1.0 / 0.0, NaN and infinities null.
+ * `{"observation":…,"reward":<float>,"done":…}` for HTTP `/reset` and `/step`;
+ * `plan` spells the observation's float fields as floats.
  */
-export function floatLiteral(value: number | boolean | null): string {
-  if (value === null) return "null";
-  if (typeof value === "boolean") return value ? "1.0" : "0.0";
-  if (!Number.isFinite(value)) return "null";
-  if (Number.isInteger(value) && Math.abs(value) < 1e16) return value.toFixed(1);
-  return String(value);
-}
-
-/** `{"observation":…,"reward":<float>,"done":…}` for HTTP `/reset` and `/step`. */
-export function encodeHttpStep(payload: StepPayload): string {
-  return `{"observation":${JSON.stringify(payload.observation)},"reward":${
+export function encodeHttpStep(payload: StepPayload, plan: FloatPlan | null = null): string {
+  return `{"observation":${stringifyWithFloats(payload.observation, plan)},"reward":${
     floatLiteral(payload.reward)
   },"done":${payload.done}}`;
 }
@@ -41,11 +36,14 @@ export function internalError(): Response {
  * as floats (as a Python float reward would be); boolean rewards stay
  * booleans, as the reference passes them through on this transport.
  */
-export function encodeWsObservation(payload: StepPayload): string {
+export function encodeWsObservation(
+  payload: StepPayload,
+  plan: FloatPlan | null = null,
+): string {
   const reward = typeof payload.reward === "boolean"
     ? String(payload.reward)
     : floatLiteral(payload.reward);
   return `{"type":"observation","data":{"observation":${
-    JSON.stringify(payload.observation)
+    stringifyWithFloats(payload.observation, plan)
   },"reward":${reward},"done":${payload.done}}}`;
 }

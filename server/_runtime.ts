@@ -5,6 +5,7 @@ import type { Environment, ResetOptions, StepOptions } from "../core/environment
 import { OpenEnvError } from "../core/errors.ts";
 import { checkResetFields, type ErrorDetail, toErrorDetails } from "./_validation.ts";
 import type { SessionManager } from "./session_manager.ts";
+import type { FloatPlan } from "./_float_paths.ts";
 
 /** Which extra reset/step keys reach the environment. */
 export type OptionFilter = z.ZodObject | "all" | "none";
@@ -19,6 +20,10 @@ export interface Runtime {
   stepFilter: OptionFilter;
   stepTimeoutMs: number | null;
   maxFrameBytes: number;
+  /** Where the observation schema declares floats (null: none). */
+  observationPlan: FloatPlan | null;
+  /** Where the state schema declares floats (null: none). */
+  statePlan: FloatPlan | null;
 }
 
 /** Validates an action; `loc` is relative to the action object. */

@@ -9,6 +9,7 @@ import { OpenEnvError, type WsErrorCode } from "../core/errors.ts";
 import { toStepPayload } from "../core/models.ts";
 import { isPlainObject } from "./_validation.ts";
 import { encodeWsObservation } from "./_encoding.ts";
+import { stringifyWithFloats } from "./_float_paths.ts";
 import type { ErrorDetail } from "./_validation.ts";
 import {
   asObservation,
@@ -239,7 +240,7 @@ async function onWsMessage(
       if (errors.length) return validationFrame(errors);
       try {
         const state = await session.env.state;
-        return JSON.stringify({ type: "state", data: state ?? {} });
+        return `{"type":"state","data":${stringifyWithFloats(state ?? {}, rt.statePlan)}}`;
       } catch (error) {
         return errorFrame("EXECUTION_ERROR", messageOf(error));
       }
@@ -277,7 +278,7 @@ async function run(
   try {
     const obs = asObservation(await withStepTimeout(rt, what, op), what);
     if (isStep) session.stepCount++;
-    return encodeWsObservation(toStepPayload(obs));
+    return encodeWsObservation(toStepPayload(obs), rt.observationPlan);
   } catch (error) {
     if (error instanceof OpenEnvError && error.code === "STEP_TIMEOUT") {
       // The environment is in an unknown state: end the session after saying why.

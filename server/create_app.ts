@@ -12,6 +12,7 @@ import { OpenEnvError } from "../core/errors.ts";
 import { ObservationSchema, StateSchema, toStepPayload } from "../core/models.ts";
 import type { EnvironmentMetadata } from "../core/models.ts";
 import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
+import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import {
   asObservation,
   type OptionFilter,
@@ -234,6 +235,8 @@ export function createApp(
     stepFilter: options.stepOptions ?? "none",
     stepTimeoutMs: options.stepTimeoutS ? options.stepTimeoutS * 1000 : null,
     maxFrameBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
+    observationPlan: floatPlanOf(options.observation),
+    statePlan: floatPlanOf(options.state),
   };
   const schemas = {
     action: jsonSchemaOf(options.action, "input"),
@@ -351,7 +354,9 @@ export function createApp(
       if (response) return response;
       return await withEnv(session, "POST /reset", async (e) => {
         const obs = await withStepTimeout(rt, "reset()", () => e.reset(parsed.value));
-        return jsonResponse(encodeHttpStep(toStepPayload(asObservation(obs, "reset()"))));
+        return jsonResponse(
+          encodeHttpStep(toStepPayload(asObservation(obs, "reset()")), rt.observationPlan),
+        );
       });
     });
 
@@ -434,14 +439,20 @@ export function createApp(
           () => e.step(action.value as any, stepOptions.value),
         );
         if (session) session.stepCount++;
-        return jsonResponse(encodeHttpStep(toStepPayload(asObservation(obs, "step()"))));
+        return jsonResponse(
+          encodeHttpStep(toStepPayload(asObservation(obs, "step()")), rt.observationPlan),
+        );
       });
     });
 
     route("get", "/state", async (c) => {
       const { session, response } = await httpSession(c, false);
       if (response) return response;
-      return await withEnv(session, "GET /state", async (e) => jsonResponse((await e.state) ?? {}));
+      return await withEnv(
+        session,
+        "GET /state",
+        async (e) => jsonResponse(stringifyWithFloats((await e.state) ?? {}, rt.statePlan)),
+      );
     });
 
     route("delete", "/session", async (c) => {
