@@ -148,6 +148,83 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** A parsed value, or the pydantic error type and message. */
+export type Lax<T> = { ok: true; value: T } | { ok: false; type: string; msg: string };
+
+const INT_TEXT = /^[+-]?\d+(?:\.0*)?$/;
+const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL_FLOATS: Record<string, number> = {
+  inf: Infinity,
+  "+inf": Infinity,
+  "-inf": -Infinity,
+  infinity: Infinity,
+  "+infinity": Infinity,
+  "-infinity": -Infinity,
+  nan: NaN,
+  "+nan": NaN,
+  "-nan": NaN,
+};
+
+/**
+ * Parses an integer the way pydantic does in lax mode: integral numbers,
+ * booleans (1/0) and numeric strings such as `"7"` or `" 7 "` are accepted.
+ */
+export function laxInt(v: unknown): Lax<number> {
+  if (typeof v === "boolean") return { ok: true, value: v ? 1 : 0 };
+  if (typeof v === "string") {
+    const t = v.trim();
+    if (!INT_TEXT.test(t)) {
+      return {
+        ok: false,
+        type: "int_parsing",
+        msg: "Input should be a valid integer, unable to parse string as an integer",
+      };
+    }
+    v = Number(t);
+  }
+  if (typeof v !== "number") {
+    return { ok: false, type: "int_type", msg: "Input should be a valid integer" };
+  }
+  if (!Number.isInteger(v)) {
+    return Number.isFinite(v)
+      ? {
+        ok: false,
+        type: "int_from_float",
+        msg: "Input should be a valid integer, got a number with a fractional part",
+      }
+      : { ok: false, type: "finite_number", msg: "Input should be a finite number" };
+  }
+  if (Math.abs(v) >= 2 ** 63) {
+    return {
+      ok: false,
+      type: "int_parsing_size",
+      msg: "Unable to parse input string as an integer, exceeded maximum size",
+    };
+  }
+  return { ok: true, value: v };
+}
+
+/**
+ * Parses a float the way pydantic does in lax mode: numbers, booleans (1.0 /
+ * 0.0) and numeric strings, including `"inf"` and `"nan"`.
+ */
+export function laxFloat(v: unknown): Lax<number> {
+  if (typeof v === "number") return { ok: true, value: v };
+  if (typeof v === "boolean") return { ok: true, value: v ? 1 : 0 };
+  if (typeof v === "string") {
+    const t = v.trim();
+    const special = SPECIAL_FLOATS[t.toLowerCase()];
+    if (special !== undefined) return { ok: true, value: special };
+    if (FLOAT_TEXT.test(t)) return { ok: true, value: Number(t) };
+    return {
+      ok: false,
+      type: "float_parsing",
+      msg: "Input should be a valid number, unable to parse string as a number",
+    };
+  }
+  return { ok: false, type: "float_type", msg: "Input should be a valid number" };
+}
+
 /** Options accepted by the wire for a reset, after validation. */
 export interface WireResetOptions {
   seed?: number;
@@ -168,17 +245,10 @@ export function checkResetFields(
   for (const [key, v] of Object.entries(body)) {
     if (key === "seed") {
       if (v === null) continue;
-      const n = typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-      if (typeof n !== "number" || !Number.isInteger(n)) {
-        errors.push({
-          type: typeof n === "number" ? "int_from_float" : "int_type",
-          loc: [...prefix, "seed"],
-          msg: typeof n === "number"
-            ? "Input should be a valid integer, got a number with a fractional part"
-            : "Input should be a valid integer",
-          input: v,
-        });
-      } else if (n < 0) {
+      const n = laxInt(v);
+      if (!n.ok) {
+        errors.push({ type: n.type, loc: [...prefix, "seed"], msg: n.msg, input: v });
+      } else if (n.value < 0) {
         errors.push({
           type: "greater_than_equal",
           loc: [...prefix, "seed"],
@@ -186,7 +256,7 @@ export function checkResetFields(
           input: v,
           ctx: { ge: 0 },
         });
-      } else value.seed = n;
+      } else value.seed = n.value;
     } else if (key === "episode_id") {
       if (v === null) continue;
       if (typeof v !== "string") {

@@ -22,7 +22,7 @@ import {
   type Runtime,
   withStepTimeout,
 } from "./_runtime.ts";
-import { type ErrorDetail, isPlainObject } from "./_validation.ts";
+import { type ErrorDetail, isPlainObject, laxFloat } from "./_validation.ts";
 import { handleJsonRpc, rpcError } from "./jsonrpc.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { renderDocsPage } from "./_docs_page.ts";
@@ -364,7 +364,10 @@ export function createApp(
       const body = await readJsonBody(c.req.raw);
       if (!body.ok) return body.response;
       const value = body.value;
-      if (!isPlainObject(value)) return detail([notObject(value ?? {})]);
+      if (body.empty) {
+        return detail([{ type: "missing", loc: ["body"], msg: "Field required", input: null }]);
+      }
+      if (!isPlainObject(value)) return detail([notObject(value)]);
       const { action: rawAction, timeout_s, request_id, ...extras } = value;
       const errors: ErrorDetail[] = [];
       if (!("action" in value)) {
@@ -384,17 +387,10 @@ export function createApp(
       }
       let timeoutS: number | undefined;
       if (timeout_s !== undefined && timeout_s !== null) {
-        const n = typeof timeout_s === "string" && timeout_s.trim() !== ""
-          ? Number(timeout_s)
-          : timeout_s;
-        if (typeof n !== "number" || Number.isNaN(n)) {
-          errors.push({
-            type: "float_type",
-            loc: ["body", "timeout_s"],
-            msg: "Input should be a valid number",
-            input: timeout_s,
-          });
-        } else if (!(n > 0)) {
+        const n = laxFloat(timeout_s);
+        if (!n.ok) {
+          errors.push({ type: n.type, loc: ["body", "timeout_s"], msg: n.msg, input: timeout_s });
+        } else if (!(n.value > 0)) {
           errors.push({
             type: "greater_than",
             loc: ["body", "timeout_s"],
@@ -402,7 +398,7 @@ export function createApp(
             input: timeout_s,
             ctx: { gt: 0.0 },
           });
-        } else timeoutS = n;
+        } else timeoutS = n.value;
       }
       if (request_id !== undefined && request_id !== null) {
         if (typeof request_id !== "string") {
@@ -490,6 +486,10 @@ export function createApp(
     try {
       req = JSON.parse(text);
     } catch {
+      req = undefined;
+    }
+    // As the reference: anything but a JSON object is a parse error here.
+    if (!isPlainObject(req)) {
       return jsonResponse(rpcError(null, JsonRpcErrorCode.PARSE_ERROR, "Parse error"));
     }
     return jsonResponse(await handleJsonRpc(req, { sessions, createEnv }));
