@@ -56,37 +56,47 @@ function checkRequest(
   req: unknown,
 ): { ok: true; id: JsonRpcId; method: string; params: Record<string, unknown> } | {
   ok: false;
-  id: JsonRpcId;
   problem: string;
 } {
   if (!isPlainObject(req)) {
-    return { ok: false, id: null, problem: "request must be a JSON object" };
-  }
-  const rawId = req.id;
-  const id: JsonRpcId =
-    typeof rawId === "string" || (typeof rawId === "number" && Number.isInteger(rawId))
-      ? rawId
-      : null;
-  const problems: string[] = [];
-  if (rawId !== undefined && rawId !== null && id === null) {
-    problems.push("id: must be a string, an integer or null");
-  }
-  if (req.jsonrpc !== "2.0") {
-    problems.push(req.jsonrpc === undefined ? "jsonrpc: Field required" : "jsonrpc: must be '2.0'");
-  }
-  if (req.method === undefined) problems.push("method: Field required");
-  else if (typeof req.method !== "string") problems.push("method: must be a string");
-  if (req.params !== undefined && !isPlainObject(req.params)) {
-    problems.push("params: must be an object");
-  }
-  for (const key of Object.keys(req)) {
-    if (!REQUEST_KEYS.has(key)) problems.push(`${key}: Extra inputs are not permitted`);
-  }
-  if (problems.length) {
     return {
       ok: false,
-      id,
-      problem: `${problems.length} validation error(s): ${problems.join("; ")}`,
+      problem:
+        "1 validation error for JsonRpcRequest\n  Input should be an object [type=model_type]",
+    };
+  }
+  const problems: [loc: string, msg: string, type: string][] = [];
+  const rawId = req.id;
+  let id: JsonRpcId = null;
+  // pydantic's lax `str | int | None`: booleans and integral floats become ints.
+  if (typeof rawId === "string") id = rawId;
+  else if (typeof rawId === "boolean") id = rawId ? 1 : 0;
+  else if (typeof rawId === "number" && Number.isInteger(rawId)) id = rawId;
+  else if (rawId !== undefined && rawId !== null) {
+    problems.push(["id", "Input should be a valid string or integer", "union_type"]);
+  }
+  if (req.jsonrpc === undefined) problems.push(["jsonrpc", "Field required", "missing"]);
+  else if (req.jsonrpc !== "2.0") {
+    problems.push(["jsonrpc", "Input should be '2.0'", "literal_error"]);
+  }
+  if (req.method === undefined) problems.push(["method", "Field required", "missing"]);
+  else if (typeof req.method !== "string") {
+    problems.push(["method", "Input should be a valid string", "string_type"]);
+  }
+  if (req.params !== undefined && !isPlainObject(req.params)) {
+    problems.push(["params", "Input should be a valid dictionary", "dict_type"]);
+  }
+  for (const key of Object.keys(req)) {
+    if (!REQUEST_KEYS.has(key)) {
+      problems.push([key, "Extra inputs are not permitted", "extra_forbidden"]);
+    }
+  }
+  if (problems.length) {
+    const n = problems.length;
+    const lines = problems.map(([loc, msg, type]) => `${loc}\n  ${msg} [type=${type}]`);
+    return {
+      ok: false,
+      problem: `${n} validation error${n === 1 ? "" : "s"} for JsonRpcRequest\n${lines.join("\n")}`,
     };
   }
   return {
@@ -111,8 +121,9 @@ function serverFailure(id: JsonRpcId, error: unknown): JsonRpcResponse {
 export async function handleJsonRpc(req: unknown, ctx: RpcContext): Promise<JsonRpcResponse> {
   const checked = checkRequest(req);
   if (!checked.ok) {
+    // As the reference: a request that does not validate has no usable id.
     return rpcError(
-      checked.id,
+      null,
       JsonRpcErrorCode.INVALID_REQUEST,
       `Invalid request: ${checked.problem}`,
     );
@@ -185,21 +196,22 @@ async function toolsMethod(
       return rpcError(id, JsonRpcErrorCode.INVALID_PARAMS, `Unknown session_id: ${sid}`);
     }
   }
-  if (method === "tools/call") {
-    if (typeof params.name !== "string" || params.name === "") {
-      return rpcError(id, JsonRpcErrorCode.INVALID_PARAMS, "Missing 'name' in params");
-    }
-    if (
-      params.arguments !== undefined && params.arguments !== null &&
-      !isPlainObject(params.arguments)
-    ) {
-      return rpcError(id, JsonRpcErrorCode.INVALID_PARAMS, "'arguments' must be an object");
-    }
-  }
   const env = session?.env ?? await ctx.createEnv();
   try {
+    // Checked in the reference's order: MCP support, then the tool name.
     if (!isToolHost(env)) {
       return rpcError(id, JsonRpcErrorCode.INTERNAL_ERROR, "Environment does not support MCP");
+    }
+    if (method === "tools/call") {
+      if (typeof params.name !== "string" || params.name === "") {
+        return rpcError(id, JsonRpcErrorCode.INVALID_PARAMS, "Missing 'name' in params");
+      }
+      if (
+        params.arguments !== undefined && params.arguments !== null &&
+        !isPlainObject(params.arguments)
+      ) {
+        return rpcError(id, JsonRpcErrorCode.INVALID_PARAMS, "'arguments' must be an object");
+      }
     }
     if (session) {
       session.busy++;
@@ -228,6 +240,13 @@ async function toolsMethod(
       }
     }
   } finally {
-    if (!session) await env.close();
+    if (!session) {
+      // A throwaway environment: a failing close() must not replace the answer.
+      try {
+        await env.close();
+      } catch (error) {
+        console.error("openenv: environment close() failed:", error);
+      }
+    }
   }
 }
