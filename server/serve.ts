@@ -7,7 +7,7 @@ import type { EnvServerApp } from "./create_app.ts";
 
 /** Options for {@linkcode serve}. */
 export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. @default {`$PORT`, else 8000} */
+  /** Port to listen on; 0 picks a free one. @default {`$PORT` (0 allowed), else 8000} */
   port?: number;
   /** Interface to bind. @default {"0.0.0.0"} */
   hostname?: string;
@@ -35,8 +35,12 @@ export interface EnvServer {
 
 function defaultPort(): number {
   try {
-    const port = Number(Deno.env.get("PORT"));
-    return Number.isInteger(port) && port > 0 ? port : 8000;
+    const text = Deno.env.get("PORT");
+    const port = Number(text);
+    // PORT=0 asks for a free port, as with `port: 0`.
+    return text !== undefined && text.trim() !== "" && Number.isInteger(port) && port >= 0
+      ? port
+      : 8000;
   } catch {
     return 8000;
   }
