@@ -25,6 +25,9 @@ import { JsonRpcErrorCode } from "../core/errors.ts";
 /** Close code for a normal end of session, as the reference uses. */
 const NORMAL_CLOSURE = 1000;
 
+/** How long a socket refused at open stays open for the client to read why. */
+const REFUSED_LINGER_MS = 1000;
+
 interface ErrorData {
   message: string;
   code: WsErrorCode;
@@ -69,6 +72,14 @@ function dataErrors(
   return [];
 }
 
+/** How the reference prints a message's `type` value (Python `str()`). */
+function pythonStr(value: unknown): string {
+  if (value === undefined) return "";
+  if (value === null) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -106,7 +117,12 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
   const send = (text: string): void => {
     if (socket.readyState === WebSocket.OPEN) socket.send(text);
   };
+  // A socket refused at open (capacity, factory): closed after the client's
+  // first message or REFUSED_LINGER_MS, so clients that send before reading
+  // (the official Python client) still read the error frame.
+  let refusedTimer: ReturnType<typeof setTimeout> | undefined;
   const end = (): void => {
+    clearTimeout(refusedTimer);
     if (ended) return;
     ended = true;
     const id = session?.id;
@@ -133,13 +149,12 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
         const e = error instanceof OpenEnvError
           ? error
           : new OpenEnvError("SESSION_ERROR", messageOf(error));
-        if (kind === "ws") {
-          fatal(errorFrame(e.code as WsErrorCode, e.message, e.details));
-        } else {
-          fatal(
-            JSON.stringify(rpcError(null, JsonRpcErrorCode.SERVER_ERROR, e.message, e.details)),
-          );
-        }
+        send(
+          kind === "ws"
+            ? errorFrame(e.code as WsErrorCode, e.message, e.details)
+            : JSON.stringify(rpcError(null, JsonRpcErrorCode.SERVER_ERROR, e.message, e.details)),
+        );
+        refusedTimer = setTimeout(end, REFUSED_LINGER_MS);
         return;
       }
       if (ended) {
@@ -159,7 +174,11 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
     });
   socket.onmessage = (event: MessageEvent) =>
     enqueue(async () => {
-      if (ended || !session) return;
+      if (!session) {
+        if (refusedTimer !== undefined) end(); // refused: the error frame was sent first
+        return;
+      }
+      if (ended) return;
       const closeAfter = { value: false };
       const reply = kind === "ws"
         ? await onWsMessage(event.data, session, rt, closeAfter)
@@ -262,7 +281,7 @@ async function onWsMessage(
       return JSON.stringify({ type: "mcp", data: response });
     }
     default:
-      return errorFrame("UNKNOWN_TYPE", `Unknown message type: ${type ?? ""}`);
+      return errorFrame("UNKNOWN_TYPE", `Unknown message type: ${pythonStr(type)}`);
   }
 }
 
