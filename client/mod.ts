@@ -1,0 +1,31 @@
+/**
+ * `@openenv/core/client`: talk to OpenEnv environment servers (ours or the
+ * Python reference) from Deno, Node 22+, Bun or a browser. Uses only `fetch`
+ * and `WebSocket`.
+ *
+ * - {@linkcode EnvClient}: one session over the `/ws` WebSocket, typed with
+ *   the environment's zod schemas or generic.
+ * - {@linkcode HttpEnvClient}: the HTTP routes, stateless or with an opt-in
+ *   HTTP session.
+ * - {@linkcode EnvPool}: N sessions over one or many servers, for parallel
+ *   rollouts, with per-session failure isolation.
+ * - {@linkcode TrajectoryRecorder} and {@linkcode replay}: record episodes
+ *   as JSONL and replay them.
+ * - Errors: {@linkcode ServerError}, {@linkcode SessionLostError},
+ *   {@linkcode TimeoutError}, …, all {@linkcode OpenEnvError}s with a `code`.
+ *
+ * @example Drive an environment
+ * ```ts ignore
+ * import { EnvClient } from "@openenv/core/client";
+ *
+ * await using env = await EnvClient.connect("http://127.0.0.1:8000");
+ * await env.reset({ seed: 7 });
+ * const { observation, reward, done } = await env.step({ message: "hello" });
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./errors.ts";
+export * from "./env_client.ts";
+export { OpenEnvError } from "../core/errors.ts";
