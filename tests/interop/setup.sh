@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 base=.cache/interop
 mkdir -p "$base"
+# Test files run in parallel and may all find a venv missing: one installs,
+# the others wait for it.
+exec 9>"$base/.setup.lock"
+flock 9
 for spec in "openenv-core==0.3.0" "openenv==0.3.1"; do
   dir="$base/${spec//==/-}"
   if [ -x "$dir/bin/openenv" ] && "$dir/bin/python" -c "import openenv.core" 2>/dev/null; then
