@@ -78,8 +78,15 @@ export function toErrorDetails(
     const value = at.value;
     switch (issue.code) {
       case "invalid_type": {
-        const [type, msg] = TYPE_NAMES[String(issue.expected)] ??
+        let [type, msg] = TYPE_NAMES[String(issue.expected)] ??
           ["value_error", issue.message];
+        if (issue.expected === "int" && typeof value === "number" && Number.isFinite(value)) {
+          type = "int_from_float";
+          msg = "Input should be a valid integer, got a number with a fractional part";
+        } else if (issue.expected === "number" && typeof value === "string") {
+          type = "float_parsing";
+          msg = "Input should be a valid number, unable to parse string as a number";
+        }
         out.push({ type, loc, msg, input: value });
         break;
       }
@@ -134,6 +141,16 @@ export function toErrorDetails(
           input: value,
           ctx: { expected },
         });
+        break;
+      }
+      case "invalid_union": {
+        // Report the branch that came closest (fewest issues; the first on a
+        // tie) instead of an opaque "Invalid input".
+        const branches = (issue.errors ?? []).filter((b) => b.length > 0);
+        if (branches.length) {
+          const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+          out.push(...toErrorDetails(best, value, loc));
+        } else out.push({ type: "value_error", loc, msg: issue.message, input: value });
         break;
       }
       default:
