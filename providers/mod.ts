@@ -25,3 +25,4 @@ export * from "./errors.ts";
 export * from "./wait_until_healthy.ts";
 export * from "./deno_permissions.ts";
 export * from "./process_provider.ts";
+export * from "./managed_client.ts";
