@@ -180,7 +180,7 @@ export class SessionManager {
       return limit !== null && s.busy === 0 && now - s.lastActivityAt > limit;
     });
     for (const s of expired) {
-      s.onEnd?.("idle");
+      notifyEnd(s, "idle");
       await this.destroy(s.id);
     }
     return expired.length;
@@ -191,7 +191,7 @@ export class SessionManager {
     this.#closed = true;
     this.#stopReaper();
     const all = [...this.#sessions.values()];
-    for (const s of all) s.onEnd?.("shutdown");
+    for (const s of all) notifyEnd(s, "shutdown");
     await Promise.all(all.map((s) => this.destroy(s.id)));
   }
 
@@ -208,6 +208,15 @@ export class SessionManager {
     if (this.#reaper === undefined) return;
     clearInterval(this.#reaper);
     this.#reaper = undefined;
+  }
+}
+
+/** Tells a session's owner it is ending; a throwing callback must not stop the reaper. */
+function notifyEnd(session: Session, reason: "idle" | "shutdown"): void {
+  try {
+    session.onEnd?.(reason);
+  } catch (error) {
+    console.error("openenv: session end callback failed:", error);
   }
 }
 
