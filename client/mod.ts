@@ -29,3 +29,4 @@ export * from "./types.ts";
 export * from "./errors.ts";
 export * from "./env_client.ts";
 export { OpenEnvError } from "../core/errors.ts";
+export * from "./http_env_client.ts";
