@@ -21,6 +21,7 @@ import {
 import { handleJsonRpc, rpcError } from "./jsonrpc.ts";
 import type { Session, SessionKind } from "./session_manager.ts";
 import { JsonRpcErrorCode } from "../core/errors.ts";
+import { resetWithRubric, stepWithRubric } from "./_env_hooks.ts";
 
 /** Close code for a normal end of session, as the reference uses. */
 const NORMAL_CLOSURE = 1000;
@@ -235,7 +236,7 @@ async function onWsMessage(
         rt,
         "reset()",
         false,
-        () => session.env.reset(options.value),
+        () => resetWithRubric(session.env, options.value),
         closeAfter,
       );
     }
@@ -249,8 +250,7 @@ async function onWsMessage(
         rt,
         "step()",
         true,
-        // deno-lint-ignore no-explicit-any
-        () => session.env.step(action.value as any, { signal: session.abort.signal }),
+        () => stepWithRubric(session.env, action.value, { signal: session.abort.signal }),
         closeAfter,
       );
     }

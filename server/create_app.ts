@@ -29,6 +29,7 @@ import { renderDocsPage } from "./_docs_page.ts";
 import { type Session, SessionManager } from "./session_manager.ts";
 import { serveMcpSocket, serveWsSession } from "./_ws_session.ts";
 import { JsonRpcErrorCode } from "../core/errors.ts";
+import { resetWithRubric, stepWithRubric, withServerMode } from "./_env_hooks.ts";
 
 export type { OptionFilter };
 
@@ -194,7 +195,7 @@ export function createApp(
   env: EnvironmentFactory | (new () => Environment),
   options: CreateAppOptions,
 ): EnvServerApp {
-  const factory = toFactory(env);
+  const baseFactory = toFactory(env);
   const mode: ServerMode = options.mode ??
     (readEnvVar("OPENENV_SERVER_MODE")?.toLowerCase() === "production"
       ? "production"
@@ -202,6 +203,7 @@ export function createApp(
   if (mode !== "simulation" && mode !== "production") {
     throw new RangeError(`Invalid mode: '${mode}'. Must be one of: ['simulation', 'production']`);
   }
+  const factory = withServerMode(baseFactory, mode);
   const envMax = Number(readEnvVar("MAX_CONCURRENT_ENVS"));
   const maxSessions = options.maxConcurrentEnvs ??
     (Number.isInteger(envMax) && envMax > 0 ? envMax : 64);
@@ -353,7 +355,7 @@ export function createApp(
       const { session, response } = await httpSession(c, true);
       if (response) return response;
       return await withEnv(session, "POST /reset", async (e) => {
-        const obs = await withStepTimeout(rt, "reset()", () => e.reset(parsed.value));
+        const obs = await withStepTimeout(rt, "reset()", () => resetWithRubric(e, parsed.value));
         return jsonResponse(
           encodeHttpStep(toStepPayload(asObservation(obs, "reset()")), rt.observationPlan),
         );
@@ -431,8 +433,7 @@ export function createApp(
         const obs = await withStepTimeout(
           rt,
           "step()",
-          // deno-lint-ignore no-explicit-any
-          () => e.step(action.value as any, stepOptions.value),
+          () => stepWithRubric(e, action.value, stepOptions.value),
         );
         if (session) session.stepCount++;
         return jsonResponse(

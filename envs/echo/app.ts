@@ -5,11 +5,15 @@
  * @module
  */
 import { createApp, type EnvServerApp } from "@openenv/core/server";
+import { withMcpEndpoint } from "@openenv/core/mcp";
 import { EchoEnvironment } from "./echo_environment.ts";
-import { EchoAction, EchoObservation, EchoState } from "./models.ts";
+import { EchoAnyAction, EchoAnyObservation, EchoState } from "./models.ts";
 
 /**
- * Builds the echo server app.
+ * Builds the echo server app: the OpenEnv routes, with the classic echo
+ * action and the tool actions on `/step` and `/ws`, the JSON-RPC tools on
+ * `/mcp`, and a standard MCP endpoint (Streamable HTTP) on `/mcp/stream`
+ * and, by content negotiation, on `/mcp`.
  *
  * @example
  * ```ts ignore
@@ -19,12 +23,13 @@ import { EchoAction, EchoObservation, EchoState } from "./models.ts";
  * ```
  */
 export function createEchoApp(): EnvServerApp {
-  return createApp(() => new EchoEnvironment(), {
+  const app = createApp(() => new EchoEnvironment(), {
     name: "echo_env",
-    action: EchoAction,
-    observation: EchoObservation,
+    action: EchoAnyAction,
+    observation: EchoAnyObservation,
     state: EchoState,
   });
+  return withMcpEndpoint(app, { name: "echo_env", version: "0.1.0" });
 }
 
 /** The app, as `deno serve` expects a default export with `fetch`. */

@@ -1,19 +1,45 @@
 /**
  * The echo environment: it sends back each message with its length and a
- * reward of 0.1 per character. The smallest useful environment, for testing
- * clients, servers and deployments end to end.
+ * reward of 0.1 per character, and offers the tools `echo_message` and
+ * `echo_with_length`. The smallest useful environment, for testing clients,
+ * servers and deployments end to end.
  *
  * @module
  */
-import { Environment, type ResetOptions } from "@openenv/core";
-import type { EnvironmentMetadata } from "@openenv/core";
+import type { EnvironmentMetadata, MaybePromise, ResetOptions, StepOptions } from "@openenv/core";
+import { defineTool, type McpAction, MCPEnvironment, type McpObservation } from "@openenv/core/mcp";
+import { z } from "zod";
 import type { EchoAction, EchoObservation, EchoState } from "./models.ts";
 
 /** Reward per character of the echoed message. */
 export const REWARD_PER_CHARACTER = 0.1;
 
+const MessageInput = z.strictObject({
+  message: z.string().describe("The message to echo back"),
+});
+
+/** Tool `echo_message`: returns the message unchanged. */
+export const echoMessageTool = defineTool({
+  name: "echo_message",
+  description: "Echo back the provided message.",
+  input: MessageInput,
+  handler: ({ message }): string => message,
+});
+
+/** Tool `echo_with_length`: returns `{message, length}`. */
+export const echoWithLengthTool = defineTool({
+  name: "echo_with_length",
+  description: "Echo back the message with its length.",
+  input: MessageInput,
+  handler: ({ message }): { message: string; length: number } => ({
+    message,
+    length: message.length,
+  }),
+});
+
 /**
- * Echoes messages back.
+ * Echoes messages back, as a classic action (`{"message": …}`) or through
+ * its tools. Every step, tool steps included, counts in `step_count`.
  *
  * @example
  * ```ts
@@ -21,12 +47,22 @@ export const REWARD_PER_CHARACTER = 0.1;
  *
  * const env = new EchoEnvironment();
  * env.reset({});
- * const obs = env.step({ message: "hello", metadata: {} });
- * console.log(obs.echoed_message, obs.reward); // "hello" 0.5
+ * const obs = await env.step({ message: "hello", metadata: {} });
+ * const tool = await env.step({
+ *   type: "call_tool",
+ *   tool_name: "echo_with_length",
+ *   arguments: { message: "hello" },
+ *   metadata: {},
+ * });
  * ```
  */
-export class EchoEnvironment extends Environment<EchoAction, EchoObservation, EchoState> {
+export class EchoEnvironment extends MCPEnvironment<EchoAction, EchoObservation, EchoState> {
   #state: EchoState = { episode_id: crypto.randomUUID(), step_count: 0 };
+
+  /** Creates the environment with its two tools. */
+  constructor() {
+    super({ tools: [echoMessageTool, echoWithLengthTool] });
+  }
 
   /** Starts a new episode; `episodeId` is used when given. */
   reset(options: ResetOptions = {}): EchoObservation {
@@ -40,9 +76,17 @@ export class EchoEnvironment extends Environment<EchoAction, EchoObservation, Ec
     };
   }
 
-  /** Echoes the action's message. */
-  step(action: EchoAction): EchoObservation {
+  /** Counts the step, then echoes the message or runs the tool action. */
+  override step(
+    action: EchoAction | McpAction,
+    options: StepOptions = {},
+  ): MaybePromise<EchoObservation | McpObservation> {
     this.#state.step_count++;
+    return super.step(action, options);
+  }
+
+  /** Echoes the action's message. */
+  protected override stepAction(action: EchoAction): EchoObservation {
     const message = action.message;
     return {
       echoed_message: message,

@@ -1,6 +1,7 @@
 /**
  * `@openenv/echo`: the echo environment (message in; echoed message, length
- * and a length-based reward out), its models and its server app.
+ * and a length-based reward out; tools `echo_message` and `echo_with_length`),
+ * its models and its server app.
  *
  * @example Step the environment in process
  * ```ts
@@ -8,7 +9,7 @@
  *
  * const env = new EchoEnvironment();
  * env.reset({ episodeId: "demo" });
- * env.step({ message: "hi", metadata: {} }).message_length; // 2
+ * const obs = await env.step({ message: "hi", metadata: {} });
  * ```
  *
  * @module

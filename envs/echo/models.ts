@@ -4,6 +4,7 @@
  * @module
  */
 import { ActionSchema, ObservationSchema, StateSchema } from "@openenv/core";
+import { McpAction, McpObservation, withMcpActions } from "@openenv/core/mcp";
 import { z } from "zod";
 
 /** An echo action: the message to send back. */
@@ -37,3 +38,19 @@ export const EchoState: typeof StateSchema = StateSchema;
 
 /** A value of {@linkcode EchoState}. */
 export type EchoState = z.infer<typeof EchoState>;
+
+/**
+ * Every action the echo server takes: the classic {@linkcode EchoAction}
+ * (`{"message": …}`) or a tool action (`{"type": "list_tools"}`,
+ * `{"type": "call_tool", "tool_name": …, "arguments": {…}}`).
+ */
+export const EchoAnyAction: z.ZodUnion<[typeof EchoAction, typeof McpAction]> = withMcpActions(
+  EchoAction,
+);
+
+/** A value of {@linkcode EchoAnyAction}. */
+export type EchoAnyAction = z.infer<typeof EchoAnyAction>;
+
+/** Every observation the echo server sends: an echo or a tool observation. */
+export const EchoAnyObservation: z.ZodUnion<[typeof EchoObservation, typeof McpObservation]> = z
+  .union([EchoObservation, McpObservation]);
