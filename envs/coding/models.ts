@@ -1,0 +1,65 @@
+/**
+ * Wire models of the coding environment. Field names and defaults match the
+ * reference's `CodeAction`, `CodeObservation` and `CodeState`; the extra
+ * observation fields (`error`, `timed_out`, `truncated`, `interpreter_lost`)
+ * are additions that clients written for the reference simply ignore.
+ *
+ * @module
+ */
+import { ActionSchema, ObservationSchema, StateSchema } from "@openenv/core";
+import { z } from "zod";
+
+/** A code action: the Python source to run in the session's interpreter. */
+export const CodeAction: z.ZodObject<
+  typeof ActionSchema.shape & { code: z.ZodString },
+  z.core.$strict
+> = ActionSchema.extend({
+  code: z.string().describe("Python code to execute"),
+}).describe("Action for the coding environment: Python code to run.");
+
+/** A value of {@linkcode CodeAction}. */
+export type CodeAction = z.infer<typeof CodeAction>;
+
+/** The result of running one code action. */
+export const CodeObservation: z.ZodObject<
+  typeof ObservationSchema.shape & {
+    stdout: z.ZodDefault<z.ZodString>;
+    stderr: z.ZodDefault<z.ZodString>;
+    exit_code: z.ZodDefault<z.ZodNumber>;
+    error: z.ZodDefault<z.ZodNullable<z.ZodString>>;
+    timed_out: z.ZodDefault<z.ZodBoolean>;
+    truncated: z.ZodDefault<z.ZodBoolean>;
+    interpreter_lost: z.ZodDefault<z.ZodBoolean>;
+  },
+  z.core.$strict
+> = ObservationSchema.extend({
+  stdout: z.string().default("").describe("Standard output of the execution"),
+  stderr: z.string().default("").describe(
+    "Standard error of the execution, with the traceback of an uncaught exception",
+  ),
+  exit_code: z.number().int().default(0).describe(
+    "0 on success, 1 on an uncaught exception, the SystemExit code, 124 on a timeout, 137 when memory ran out",
+  ),
+  error: z.string().nullable().default(null).describe(
+    "One line naming the error (for example 'ZeroDivisionError: division by zero'), or null",
+  ),
+  timed_out: z.boolean().default(false).describe("The code hit the time limit and was stopped"),
+  truncated: z.boolean().default(false).describe("Output went past the limit and was cut"),
+  interpreter_lost: z.boolean().default(false).describe(
+    "The interpreter was restarted (timeout, memory, crash): variables from earlier steps are gone",
+  ),
+}).describe("Observation from the coding environment: the result of running the code.");
+
+/** A value of {@linkcode CodeObservation}. */
+export type CodeObservation = z.infer<typeof CodeObservation>;
+
+/** State of the coding environment: the base state and the last exit code. */
+export const CodeState: z.ZodObject<
+  typeof StateSchema.shape & { last_exit_code: z.ZodDefault<z.ZodNumber> },
+  z.core.$loose
+> = StateSchema.extend({
+  last_exit_code: z.number().int().default(0).describe("Exit code of the last execution"),
+});
+
+/** A value of {@linkcode CodeState}. */
+export type CodeState = z.infer<typeof CodeState>;

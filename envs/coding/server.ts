@@ -1,0 +1,27 @@
+/**
+ * Runs the coding environment server: `deno task start` (port `$PORT`,
+ * default 8000). Needs `--allow-run` (to start interpreters), `--allow-read`
+ * (the Pyodide package) and `--allow-net`; the interpreters themselves get
+ * none of these. Stops gracefully on SIGTERM or Ctrl-C.
+ *
+ * @module
+ */
+import { serve } from "@openenv/core/server";
+import { createCodingApp } from "./app.ts";
+import { resolveCodingConfig } from "./config.ts";
+import { codingConfigFromEnv } from "./config.ts";
+import { PythonSandbox } from "./python_sandbox.ts";
+
+if (import.meta.main) {
+  const config = resolveCodingConfig(codingConfigFromEnv());
+  serve(createCodingApp({ fromEnv: true }), { handleSignals: true });
+  // Make the interpreter's memory snapshot now, so the first session starts fast.
+  PythonSandbox.start({
+    memoryLimitMb: config.memoryLimitMb,
+    maxOutputBytes: config.maxOutputBytes,
+  })
+    .then((sandbox) => sandbox.close())
+    .catch((error) =>
+      console.error(`openenv: the Python sandbox failed to start: ${error.message}`)
+    );
+}
