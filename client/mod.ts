@@ -30,3 +30,4 @@ export * from "./errors.ts";
 export * from "./env_client.ts";
 export { OpenEnvError } from "../core/errors.ts";
 export * from "./http_env_client.ts";
+export * from "./env_pool.ts";

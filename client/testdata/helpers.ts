@@ -100,6 +100,9 @@ export interface Probe {
   stateReads: number;
   stepsStarted: number;
   closed: number;
+  /** Steps running now, and the most seen at once. */
+  inFlight: number;
+  maxInFlight: number;
   /** Resolved each time a step starts (replaced after). */
   stepStarted: Promise<void>;
 }
@@ -116,6 +119,8 @@ export function createTestApp(
     stateReads: 0,
     stepsStarted: 0,
     closed: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     stepStarted: new Promise<void>((r) => (signalStart = r)),
   };
   class TestEnv extends Environment<TestAction, TestObservation> {
@@ -125,6 +130,15 @@ export function createTestApp(
       return { echoed: `seed=${opts.seed ?? "none"}`, done: false, reward: 0, metadata: {} };
     }
     async step(action: TestAction, opts: StepOptions): Promise<TestObservation> {
+      probe.inFlight++;
+      probe.maxInFlight = Math.max(probe.maxInFlight, probe.inFlight);
+      try {
+        return await this.#step(action, opts);
+      } finally {
+        probe.inFlight--;
+      }
+    }
+    async #step(action: TestAction, opts: StepOptions): Promise<TestObservation> {
       probe.stepsStarted++;
       const fire = signalStart;
       probe.stepStarted = new Promise<void>((r) => (signalStart = r));
