@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { Environment, type MaybePromise, type StepOptions } from "../core/environment.ts";
 import type { Action, Observation, State } from "../core/models.ts";
 import type { CallToolOptions, ToolHost, ToolInfo } from "../core/tools.ts";
@@ -152,7 +152,6 @@ export abstract class MCPEnvironment<
    * @returns This environment, for chaining.
    * @throws {TypeError} When the name is reserved, malformed or taken.
    */
-  // deno-lint-ignore no-explicit-any
   addTool<I extends z.ZodObject, R>(tool: ToolDefinition<I, R>): this {
     defineTool(tool);
     const mode = tool.mode ?? null;
