@@ -4,7 +4,7 @@
  * @module
  */
 import { ActionSchema, ObservationSchema, StateSchema } from "@openenv/core";
-import { McpAction, McpObservation, withMcpActions } from "@openenv/core/mcp";
+import { type McpAction, McpObservation, withMcpActions } from "@openenv/core/mcp";
 import { z } from "zod";
 
 /** An echo action: the message to send back. */
