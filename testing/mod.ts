@@ -14,3 +14,4 @@
  * @module
  */
 export * from "./test_server.ts";
+export * from "./openai_stand_in.ts";
