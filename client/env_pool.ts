@@ -14,6 +14,7 @@ import {
   SessionLostError,
   TimeoutError,
 } from "./errors.ts";
+import type { TrajectoryRecorder } from "./trajectory.ts";
 import type { CallOptions, EnvSession, ResetOptions, StepResult } from "./types.ts";
 
 /**
@@ -46,6 +47,8 @@ export interface EnvPoolOptions<A, O, S> {
    * recorded client. @default {a new EnvClient with `client` options}
    */
   createSession?: SessionFactory<A, O, S>;
+  /** Records every session's episodes; each header's `session` is the slot index. */
+  recorder?: TrajectoryRecorder;
 }
 
 /** The outcome of one slot in a batch call: fulfilled with a value or rejected with a reason. */
@@ -130,8 +133,12 @@ export class EnvPool<
     }
     this.#urls = urls;
     this.#concurrency = concurrency;
-    this.#create = options.createSession ??
+    const create: SessionFactory<A, O, S> = options.createSession ??
       ((url) => new EnvClient<A, O, S>(url, options.client));
+    const recorder = options.recorder;
+    this.#create = recorder
+      ? (url, i) => recorder.wrap(create(url, i), { label: String(i) })
+      : create;
     this.#slots = Array.from({ length: options.size }, (_, i) => {
       const url = urls[i % urls.length];
       return { session: this.#create(url, i), url, failed: false };

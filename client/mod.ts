@@ -28,6 +28,8 @@
 export * from "./types.ts";
 export * from "./errors.ts";
 export * from "./env_client.ts";
-export { OpenEnvError } from "../core/errors.ts";
 export * from "./http_env_client.ts";
 export * from "./env_pool.ts";
+export * from "./trajectory.ts";
+export { OpenEnvError } from "../core/errors.ts";
+export type { EnvironmentMetadata } from "../core/models.ts";
