@@ -6,7 +6,6 @@
  */
 import type { EnvServerApp } from "../server/create_app.ts";
 
-export type { EnvServerApp };
 
 /** A server started by {@linkcode startTestServer}. */
 export interface TestServer {
