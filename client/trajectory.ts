@@ -318,7 +318,8 @@ export class TrajectoryRecorder {
     const record = (r: TrajectoryRecord) => this.#write(r);
     const now = this.#now;
     const inner = session;
-    const recorder = this;
+    const countEpisode = () => this.#episodes++;
+    const countStep = () => this.#steps++;
     const wrapped: RecordedSession<A, O, S> = {
       get episodeId() {
         return episodeId;
@@ -335,7 +336,7 @@ export class TrajectoryRecorder {
         const timing = now() - start;
         episodeId = typeof options.episodeId === "string" ? options.episodeId : crypto.randomUUID();
         stepIndex = 0;
-        recorder.#episodes++;
+        countEpisode();
         await record({
           type: "episode",
           version: 1,
@@ -358,7 +359,7 @@ export class TrajectoryRecorder {
         } catch (error) {
           if (episodeId !== undefined && !isLocalInputError(error)) {
             stepIndex++;
-            recorder.#steps++;
+            countStep();
             await record({
               type: "step",
               episode_id: episodeId,
@@ -373,7 +374,7 @@ export class TrajectoryRecorder {
         const timing = now() - start;
         if (episodeId !== undefined) {
           stepIndex++;
-          recorder.#steps++;
+          countStep();
           await record({
             type: "step",
             episode_id: episodeId,
