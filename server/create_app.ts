@@ -29,9 +29,11 @@ import { renderDocsPage } from "./_docs_page.ts";
 import { type Session, SessionManager } from "./session_manager.ts";
 import { serveMcpSocket, serveWsSession } from "./_ws_session.ts";
 import { JsonRpcErrorCode } from "../core/errors.ts";
+import { mountWebInterface, type WebInterface } from "./web/web_interface.ts";
+import type { WebViewOptions } from "./web/web_view.ts";
 import { resetWithRubric, stepWithRubric, withServerMode } from "./_env_hooks.ts";
 
-export type { OptionFilter };
+export type { OptionFilter, WebViewOptions };
 
 /** Server mode: `production` removes the HTTP `/reset`, `/step` and `/state` routes. */
 export type ServerMode = "simulation" | "production";
@@ -71,6 +73,12 @@ export interface CreateAppOptions {
   mode?: ServerMode;
   /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
   webInterface?: boolean;
+  /**
+   * A custom observation view for the web interface: an ES module exporting
+   * `render(observation, container, context)` (see {@linkcode WebViewOptions}).
+   * @default {the generic field list}
+   */
+  webView?: WebViewOptions;
   /** Largest WebSocket message accepted, in bytes. @default {16777216} */
   maxMessageBytes?: number;
   /** Seconds between keepalive pings on WebSockets; 0 turns them off. @default {20} */
@@ -465,18 +473,22 @@ export function createApp(
 
   route("get", "/health", () => jsonResponse('{"status":"healthy"}'));
 
-  route("get", "/metadata", () =>
-    withEnv(undefined, "GET /metadata", async (e) => {
-      const m: EnvironmentMetadata = await e.getMetadata();
-      return jsonResponse({
-        name: options.name ?? m.name,
-        description: m.description,
-        readme_content: options.readme ?? m.readmeContent ?? null,
-        version: m.version ?? null,
-        author: m.author ?? null,
-        documentation_url: m.documentationUrl ?? null,
-      });
-    }));
+  const describe = async (e: Environment): Promise<Record<string, unknown>> => {
+    const m: EnvironmentMetadata = await e.getMetadata();
+    return {
+      name: options.name ?? m.name,
+      description: m.description,
+      readme_content: options.readme ?? m.readmeContent ?? null,
+      version: m.version ?? null,
+      author: m.author ?? null,
+      documentation_url: m.documentationUrl ?? null,
+    };
+  };
+  route(
+    "get",
+    "/metadata",
+    () => withEnv(undefined, "GET /metadata", async (e) => jsonResponse(await describe(e))),
+  );
 
   const schemasText = JSON.stringify(schemas);
   route("get", "/schema", () => jsonResponse(schemasText));
@@ -526,10 +538,24 @@ export function createApp(
     () => new Response(docsPage, { headers: { "content-type": "text/html; charset=utf-8" } }),
   );
 
+  let web: WebInterface | undefined;
   if (webInterface) {
-    // The interactive UI is its own component (see docs/COMPATIBILITY.md); until it
-    // is mounted, say so plainly instead of redirecting to a missing page.
-    console.warn("openenv: ENABLE_WEB_INTERFACE is set, but this build has no web interface");
+    web = mountWebInterface({
+      route,
+      rt,
+      mode,
+      metadata: async () => {
+        const e = await createEnv();
+        try {
+          return await describe(e);
+        } finally {
+          await e.close();
+        }
+      },
+      onError,
+      pingIntervalS,
+      view: options.webView,
+    });
   }
 
   app.notFound((c) => {
@@ -544,7 +570,10 @@ export function createApp(
     return internalError();
   });
 
-  const close = () => sessions.close();
+  const close = async () => {
+    await web?.close();
+    await sessions.close();
+  };
   return {
     fetch: (request: Request) => Promise.resolve(app.fetch(request)),
     sessions,

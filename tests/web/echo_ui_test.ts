@@ -1,0 +1,272 @@
+// The web interface in a real headless Chromium, against the echo
+// environment served on a real socket: play an episode through the form,
+// read the history, keep tabs apart, and leave the reference's shared
+// environment alone.
+import assert from "node:assert/strict";
+import { createApp } from "@openenv/core/server";
+import { openRawSocket, startTestServer } from "@openenv/core/testing";
+import { EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
+import type { Page } from "playwright-core";
+import { launchBrowser, openUi, saveScreenshot } from "./_browser.ts";
+
+// The page's globals, as far as these tests use them inside page functions
+// (Deno has no DOM types).
+interface PageElement {
+  id: string;
+  tagName: string;
+  textContent: string | null;
+  value?: string;
+  type?: string;
+  labels?: { length: number };
+  getAttribute(name: string): string | null;
+  closest(selector: string): PageElement | null;
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { length: number };
+  activeElement: PageElement | null;
+};
+
+const README = `# Echo
+
+Sends each **message** back. Reward: \`0.1\` per character.
+
+<script>window.pwned = true</script>
+
+- [docs](https://example.com/docs)
+- [bad](javascript:alert(1))
+`;
+
+function echoApp() {
+  return createApp(() => new EchoEnvironment(), {
+    name: "echo_env",
+    action: EchoAction,
+    observation: EchoObservation,
+    readme: README,
+    webInterface: true,
+  });
+}
+
+function echoServer() {
+  return startTestServer(echoApp());
+}
+
+const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim();
+
+async function reset(page: Page, seed?: number): Promise<void> {
+  const before = await page.locator("#history > li").count();
+  if (seed !== undefined) await page.fill("#reset-seed", String(seed));
+  await page.click("#reset-button");
+  await page.waitForFunction((n) => document.querySelectorAll("#history > li").length > n, before);
+}
+
+async function step(page: Page, message: string): Promise<void> {
+  const before = await page.locator("#history > li").count();
+  await page.getByLabel("Message").fill(message);
+  await page.click("#step-button");
+  await page.waitForFunction((n) => document.querySelectorAll("#history > li").length > n, before);
+}
+
+Deno.test("web UI: an echo episode played through the form shows rewards, state and history", async () => {
+  await using server = echoServer();
+  await using browser = await launchBrowser();
+  const page = await openUi(browser, server.url);
+
+  assert.equal(await page.title(), "OpenEnv: echo_env");
+  // The README is rendered, its HTML shown as text and its unsafe link disarmed.
+  assert.equal(await text(page, "#readme .markdown h3"), "Echo");
+  assert.equal(await text(page, "#readme .markdown strong"), "message");
+  assert.match(
+    (await text(page, "#readme .markdown")) ?? "",
+    /<script>window\.pwned = true<\/script>/,
+  );
+  assert.equal(await page.evaluate(() => "pwned" in window), false);
+  assert.deepEqual(
+    await page.$$eval("#readme a", (links) => links.map((a) => a.getAttribute("href"))),
+    ["https://example.com/docs"],
+  );
+
+  await reset(page, 7);
+  assert.equal(await text(page, "#step-count"), "0");
+  assert.equal(await text(page, "#done"), "no");
+  assert.match((await text(page, "#live")) ?? "", /started/);
+  assert.equal(
+    await text(page, '#observation-view [data-field="echoed_message"]'),
+    "Echo environment ready!",
+  );
+
+  await step(page, "hello");
+  await step(page, "abc");
+  assert.equal(await text(page, "#step-count"), "2");
+  assert.equal(await text(page, "#reward"), "0.3");
+  assert.equal(await text(page, "#return"), "0.8");
+  assert.equal(await text(page, '#observation-view [data-field="echoed_message"]'), "abc");
+  assert.equal(await text(page, '#observation-view [data-field="message_length"]'), "3");
+  assert.equal(await text(page, "#live"), "Step 2: reward 0.3.");
+  const state = JSON.parse((await text(page, "#state")) ?? "{}");
+  assert.equal(state.step_count, 2);
+  assert.equal(typeof state.episode_id, "string");
+
+  // History: newest first, one entry per reset and step, expandable, with rewards.
+  const summaries = await page.$$eval("#history > li summary", (s) => s.map((e) => e.textContent));
+  assert.deepEqual(summaries, [
+    "Step 2: reward 0.3",
+    "Step 1: reward 0.5",
+    `Reset: episode ${state.episode_id.slice(0, 8)}… (seed 7)`,
+  ]);
+  await page.click("#history > li:nth-child(2) summary");
+  const opened = await text(page, "#history > li:nth-child(2) .entry-body");
+  assert.match(opened ?? "", /"message": "hello"/);
+  assert.match(opened ?? "", /"echoed_message": "hello"/);
+  await saveScreenshot(page, "web_ui_echo");
+
+  // "Use this action" puts an old action back into the form.
+  await page.click("#history > li:nth-child(2) button");
+  assert.equal(await page.getByLabel("Message").inputValue(), "hello");
+
+  // The raw JSON editor is a fallback for any action; bad input is refused with a message.
+  await page.check('input[name="editor"][value="json"]');
+  assert.deepEqual(JSON.parse(await page.inputValue("#action-json-text")), { message: "hello" });
+  await page.fill("#action-json-text", '{"mesage": "typo"}');
+  await page.click("#step-button");
+  await page.waitForFunction(() => document.querySelector("#action-error")?.textContent !== "");
+  const error = (await text(page, "#action-error")) ?? "";
+  assert.match(error, /VALIDATION_ERROR/);
+  assert.match(error, /mesage: Extra inputs are not permitted/);
+  assert.equal(await text(page, "#step-count"), "2", "a refused action is not a step");
+  await page.fill("#action-json-text", '{"message": "json"}');
+  await page.click("#step-button");
+  await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "3");
+  assert.equal(await text(page, '#observation-view [data-field="echoed_message"]'), "json");
+
+  // Keyboard: Enter in the seed field resets; Ctrl+Enter in the form steps.
+  await page.check('input[name="editor"][value="form"]');
+  await page.fill("#reset-seed", "3");
+  await page.press("#reset-seed", "Enter");
+  await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "0");
+  await page.getByLabel("Message").fill("kb");
+  await page.press("textarea", "Control+Enter");
+  await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "1");
+  assert.equal(await text(page, "#reward"), "0.2");
+
+  // A bad seed is refused in the page, before anything is sent.
+  await page.fill("#reset-seed", "-1");
+  await page.click("#reset-button");
+  assert.match((await text(page, "#reset-seed-error")) ?? "", /whole number/);
+  assert.equal(await page.getAttribute("#reset-seed", "aria-invalid"), "true");
+  assert.equal(await text(page, "#step-count"), "1");
+
+  assert.deepEqual(browser.errors, []);
+});
+
+Deno.test("web UI: two tabs have separate sessions, and a tab keeps its history", async () => {
+  const app = echoApp();
+  await using server = startTestServer(app);
+  await using browser = await launchBrowser();
+  const first = await openUi(browser, server.url);
+  const second = await openUi(browser, server.url);
+  const live = () => app.sessions.size;
+  assert.equal(live(), 2, "each tab opens its own /ws session");
+
+  await reset(first);
+  await reset(second);
+  await step(first, "one");
+  await step(first, "two");
+  await step(second, "solo");
+
+  const id1 = await first.getAttribute("#episode-id", "data-full");
+  const id2 = await second.getAttribute("#episode-id", "data-full");
+  assert.ok(id1 && id2);
+  assert.notEqual(id1, id2, "the tabs play different episodes");
+  assert.equal(await text(first, "#step-count"), "2");
+  assert.equal(await text(second, "#step-count"), "1");
+  assert.equal(await first.locator("#history > li").count(), 3);
+  assert.equal(await second.locator("#history > li").count(), 2);
+  await saveScreenshot(second, "web_ui_second_tab");
+
+  // Closing a tab ends its session and nothing else.
+  await second.close();
+  for (let i = 0; i < 100 && live() !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(live(), 1);
+  await step(first, "three");
+  assert.equal(await text(first, "#step-count"), "3");
+
+  // Reloading a tab keeps its history (sessionStorage) but starts a new session.
+  await first.reload();
+  await first.waitForSelector('body[data-ready="true"]');
+  await first.waitForSelector('#connection[data-state="open"]');
+  assert.equal(await first.locator("#history > li").count(), 4);
+  assert.equal(await text(first, "#step-count"), "–");
+  await first.click("#clear-history");
+  assert.equal(await first.locator("#history > li").count(), 0);
+  await first.reload();
+  await first.waitForSelector('body[data-ready="true"]');
+  assert.equal(await first.locator("#history > li").count(), 0);
+
+  assert.deepEqual(browser.errors, []);
+});
+
+Deno.test("web UI: the page never touches the reference's shared environment", async () => {
+  await using server = echoServer();
+  await using ui = await openRawSocket(`${server.url.replace("http", "ws")}/ws/ui`);
+  const initial = await ui.next() as { type: string; episode_state: { episode_id: unknown } };
+  assert.equal(initial.type, "state_update");
+  assert.equal(initial.episode_state.episode_id, null);
+
+  await using browser = await launchBrowser();
+  const page = await openUi(browser, server.url);
+  await reset(page);
+  await step(page, "private");
+  await assert.rejects(ui.next(300), /no message/, "/ws/ui hears nothing of a tab's session");
+
+  // A reference client stepping the shared environment does not reach the tab either.
+  const res = await fetch(`${server.url}/web/step`, {
+    method: "POST",
+    body: JSON.stringify({ action: { message: "shared" } }),
+  });
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  const update = await ui.next() as { episode_state: { action_logs: unknown[] } };
+  assert.equal(update.episode_state.action_logs.length, 1);
+  assert.equal(await text(page, "#step-count"), "1");
+  assert.deepEqual(browser.errors, []);
+});
+
+Deno.test("web UI: every control has a label, and updates are announced", async () => {
+  await using server = echoServer();
+  await using browser = await launchBrowser();
+  const page = await openUi(browser, server.url);
+  const unlabeled = await page.$$eval(
+    "input, select, textarea, button",
+    (nodes) =>
+      nodes.filter((n) => {
+        const el = n as unknown as PageElement;
+        if (el.type === "hidden" || el.closest("[hidden]")) return false;
+        const named = (el.labels?.length ?? 0) > 0 || el.getAttribute("aria-label") ||
+          el.getAttribute("aria-labelledby") || (el.tagName === "BUTTON" && el.textContent?.trim());
+        return !named;
+      }).map((n) => n.outerHTML),
+  );
+  assert.deepEqual(unlabeled, []);
+  assert.equal(await page.getAttribute("#live", "aria-live"), "polite");
+  assert.equal(await page.getAttribute("#connection", "role"), "status");
+  assert.equal(await page.getAttribute("#action-error", "role"), "alert");
+  // Keyboard only: Tab walks the skip link, the reset form, then the action form.
+  const order: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press("Tab");
+    order.push(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.id || `${el?.tagName.toLowerCase()}:${el?.value ?? el?.textContent}`;
+      }),
+    );
+  }
+  assert.deepEqual(order.slice(0, 4), [
+    "a:Skip to the action form",
+    "reset-seed",
+    "reset-episode",
+    "reset-button",
+  ]);
+  assert.ok(order.includes("step-button"), `Tab should reach the Step button: ${order}`);
+});
