@@ -226,16 +226,38 @@ export class EnvClient<
    * await using env = await EnvClient.connect("http://127.0.0.1:8000");
    * ```
    */
-  static async connect<
+  static connect<
     A = Record<string, unknown>,
     O = Record<string, unknown>,
     S = Record<string, unknown>,
   >(
+    this: typeof EnvClient,
     baseUrl: string,
-    options: EnvClientOptions<A, O, S> & { signal?: AbortSignal } = {},
-  ): Promise<EnvClient<A, O, S>> {
-    const client = new EnvClient<A, O, S>(baseUrl, options);
-    await client.connect({ signal: options.signal });
+    options?: EnvClientOptions<A, O, S> & { signal?: AbortSignal },
+  ): Promise<EnvClient<A, O, S>>;
+  /**
+   * Creates a client of a subclass (for example a typed environment client
+   * such as `EchoEnv`) and opens its connection.
+   *
+   * @param baseUrl The server's base URL.
+   * @param options The subclass's options, plus a `signal` for the connect.
+   * @returns The connected client.
+   */
+  static connect<C extends { connect(call?: CallOptions): Promise<void> }, Opt>(
+    this: new (baseUrl: string, options?: Opt) => C,
+    baseUrl: string,
+    options?: Opt & { signal?: AbortSignal },
+  ): Promise<C>;
+  static async connect(
+    // deno-lint-ignore no-explicit-any
+    this: new (baseUrl: string, options?: any) => {
+      connect(call?: CallOptions): Promise<void>;
+    },
+    baseUrl: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown> {
+    const client = new this(baseUrl, options);
+    await client.connect({ signal: options?.signal });
     return client;
   }
 

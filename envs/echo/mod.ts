@@ -1,7 +1,7 @@
 /**
  * `@openenv/echo`: the echo environment (message in; echoed message, length
  * and a length-based reward out; tools `echo_message` and `echo_with_length`),
- * its models and its server app.
+ * its models, its server app and its typed client {@linkcode EchoEnv}.
  *
  * @example Step the environment in process
  * ```ts
@@ -17,3 +17,4 @@
 export * from "./models.ts";
 export * from "./echo_environment.ts";
 export { createEchoApp } from "./app.ts";
+export { EchoEnv, type EchoEnvOptions } from "./client.ts";
