@@ -1,6 +1,6 @@
 /**
  * A long-lived Python child running the Arcade Learning Environment
- * (`ale_worker.py`), driven over a compact line + raw-bytes protocol.
+ * (`_ale_worker_source.ts`), driven over a compact line + raw-bytes protocol.
  *
  * @module
  */
@@ -53,6 +53,8 @@ export interface AleProcessOptions {
   python?: string;
 }
 
+import { ALE_WORKER_SOURCE } from "./_ale_worker_source.ts";
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -94,7 +96,7 @@ export class AleProcess {
    *
    * @throws {Error} When Python or ale-py cannot be started.
    */
-  static async start(options: AleProcessOptions = {}): Promise<AleProcess> {
+  static start(options: AleProcessOptions = {}): Promise<AleProcess> {
     let python = options.python;
     if (!python) {
       try {
@@ -102,24 +104,24 @@ export class AleProcess {
       } catch { /* no env access: use the default */ }
     }
     python ??= "python3";
-    const source =
-      await (await fetch(new URL("./ale_worker.py", import.meta.url))).text();
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(python, {
-        args: ["-u", "-c", source],
+        args: ["-u", "-c", ALE_WORKER_SOURCE],
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
     } catch (error) {
-      throw new Error(
-        `Cannot start Python "${python}" for the Atari worker: ${
-          (error as Error).message
-        }. Set ATARI_PYTHON to an interpreter with ale-py (see envs/atari/setup.sh)`,
+      return Promise.reject(
+        new Error(
+          `Cannot start Python "${python}" for the Atari worker: ${
+            (error as Error).message
+          }. Set ATARI_PYTHON to an interpreter with ale-py (see envs/atari/setup.sh)`,
+        ),
       );
     }
-    return new AleProcess(child);
+    return Promise.resolve(new AleProcess(child));
   }
 
   /** Loads a game (a fresh emulator) and returns its first frame. */
@@ -166,9 +168,7 @@ export class AleProcess {
       await this.#writer.write(encoder.encode(JSON.stringify(message) + "\n"));
       const header = JSON.parse(decoder.decode(await this.#readLine()));
       if (header.error) throw new Error(header.error);
-      const data = header.obs_bytes
-        ? await this.#readBytes(header.obs_bytes)
-        : new Uint8Array(0);
+      const data = header.obs_bytes ? await this.#readBytes(header.obs_bytes) : new Uint8Array(0);
       return { ...header, data };
     };
     const next = this.#queue.then(run, run);
@@ -181,9 +181,7 @@ export class AleProcess {
     if (done) {
       throw new Error(
         `The Atari worker exited${
-          this.#stderr.length
-            ? `: ${this.#stderr.join("").trim().slice(-2000)}`
-            : ""
+          this.#stderr.length ? `: ${this.#stderr.join("").trim().slice(-2000)}` : ""
         }`,
       );
     }

@@ -6,12 +6,7 @@
  */
 import { createApp, type EnvServerApp } from "@openenv/core/server";
 import { type AtariConfig, AtariEnvironment } from "./atari_environment.ts";
-import {
-  AtariAction,
-  AtariObservation,
-  AtariResetOptions,
-  AtariState,
-} from "./models.ts";
+import { AtariAction, AtariObservation, AtariResetOptions, AtariState } from "./models.ts";
 
 /** Options for {@linkcode createAtariApp}. */
 export interface AtariAppOptions {

@@ -5,19 +5,10 @@
  *
  * @module
  */
-import {
-  Environment,
-  type EnvironmentMetadata,
-  type ResetOptions,
-} from "@openenv/core";
+import { Environment, type EnvironmentMetadata, type ResetOptions } from "@openenv/core";
 import { type AleConfig, type AleFrame, AleProcess } from "./ale_process.ts";
 import { encodePng } from "./png.ts";
-import type {
-  AtariAction,
-  AtariObservation,
-  AtariState,
-  ScreenEncoding,
-} from "./models.ts";
+import type { AtariAction, AtariObservation, AtariState, ScreenEncoding } from "./models.ts";
 
 /** Options of {@linkcode AtariEnvironment}: the defaults of every reset. */
 export interface AtariConfig extends AleConfig {
@@ -83,8 +74,7 @@ function base64(bytes: Uint8Array): string {
  * obs = await env.step({ action_id: 1, metadata: {} }); // FIRE
  * ```
  */
-export class AtariEnvironment
-  extends Environment<AtariAction, AtariObservation, AtariState> {
+export class AtariEnvironment extends Environment<AtariAction, AtariObservation, AtariState> {
   #defaults: AtariConfig;
   #ale: Promise<AleProcess> | undefined;
   #loaded: string | undefined;
@@ -173,8 +163,7 @@ export class AtariEnvironment
   override getMetadata(): EnvironmentMetadata {
     return {
       name: "atari_env",
-      description:
-        "Atari 2600 games through the Arcade Learning Environment (ale-py).",
+      description: "Atari 2600 games through the Arcade Learning Environment (ale-py).",
       version: "0.1.0",
     };
   }
@@ -199,9 +188,7 @@ export class AtariEnvironment
     return {
       screen,
       screen_shape: shape,
-      screen_encoding: this.#encoding === "png" && shape.length < 2
-        ? "base64"
-        : this.#encoding,
+      screen_encoding: this.#encoding === "png" && shape.length < 2 ? "base64" : this.#encoding,
       screen_data: data,
       legal_actions: this.#actions.map((_, i) => i),
       action_meanings: [...this.#actions],

@@ -7,8 +7,7 @@ import { atariPython } from "./_test_python.ts";
 
 const python = await atariPython();
 const act = (action_id: number) => ({ action_id, metadata: {} });
-const decode = (b64: string) =>
-  Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
 Deno.test("Pong: a scripted policy loses points over a few hundred steps", async () => {
   await using env = new AtariEnvironment({
