@@ -24,6 +24,37 @@ export interface Runtime {
   observationPlan: FloatPlan | null;
   /** Where the state schema declares floats (null: none). */
   statePlan: FloatPlan | null;
+  /** Open session sockets, so a shutdown can wait for their close handshakes. */
+  sockets?: Set<LiveSocket>;
+}
+
+/** A WebSocket the server is serving. */
+export interface LiveSocket {
+  /** Ends its session (if any) and starts the close handshake with 1000. */
+  end(): void;
+  /** Resolves once the socket is closed. */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * Ends every open socket and waits (at most `limitMs`) for their close
+ * handshakes, so clients see code 1000 rather than the 1001 a server stop
+ * would give them.
+ */
+export async function drainSockets(
+  sockets: Set<LiveSocket> | undefined,
+  limitMs = 3000,
+): Promise<void> {
+  if (!sockets || sockets.size === 0) return;
+  const all = [...sockets];
+  for (const s of all) s.end();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
+  try {
+    await Promise.race([Promise.all(all.map((s) => s.closed)), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Validates an action; `loc` is relative to the action object. */

@@ -187,7 +187,14 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
       if (reply !== null) send(reply);
       if (closeAfter.value) end();
     });
-  socket.onclose = () => end();
+  let markClosed!: () => void;
+  const live = { end, closed: new Promise<void>((resolve) => (markClosed = resolve)) };
+  rt.sockets?.add(live);
+  socket.onclose = () => {
+    end();
+    rt.sockets?.delete(live);
+    markClosed();
+  };
   socket.onerror = () => end();
 }
 

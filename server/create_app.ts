@@ -15,6 +15,7 @@ import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import {
   asObservation,
+  drainSockets,
   type OptionFilter,
   parseAction,
   parseResetOptions,
@@ -247,6 +248,7 @@ export function createApp(
     maxFrameBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
     observationPlan: floatPlanOf(options.observation),
     statePlan: floatPlanOf(options.state),
+    sockets: new Set(),
   };
   const schemas = {
     action: jsonSchemaOf(options.action, "input"),
@@ -573,6 +575,8 @@ export function createApp(
   const close = async () => {
     await web?.close();
     await sessions.close();
+    // Let clients finish the close handshake (code 1000) before the server stops.
+    await drainSockets(rt.sockets);
   };
   return {
     fetch: (request: Request) => Promise.resolve(app.fetch(request)),
