@@ -261,41 +261,43 @@ export function withMcpEndpoint(
     return await entry.transport.handleRequest(request, { parsedBody });
   };
 
-  /** Decides whether a `/mcp` request is Streamable HTTP; returns its parsed body if read. */
-  const isStreamable = async (
-    request: Request,
-  ): Promise<{ stream: boolean; body?: unknown }> => {
+  /**
+   * Routes a `/mcp` request: Streamable HTTP to the SDK, the rest to the
+   * OpenEnv app. A POST body is read at most once (and never cloned).
+   */
+  const negotiateMcp = async (request: Request, info?: unknown): Promise<Response> => {
     const accept = request.headers.get("accept") ?? "";
-    if (request.method === "DELETE") return { stream: true };
+    if (request.method === "DELETE") return await handle(request);
     if (request.method === "GET") {
-      return {
-        stream: request.headers.get("upgrade")?.toLowerCase() !== "websocket" &&
-          accept.includes("text/event-stream"),
-      };
+      const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+      if (!upgrade && accept.includes("text/event-stream")) return await handle(request);
+      return await app.fetch(request, info);
     }
-    if (request.method !== "POST") return { stream: false };
+    if (request.method !== "POST") return await app.fetch(request, info);
     if (request.headers.has(SESSION_HEADER) || accept.includes("text/event-stream")) {
-      return { stream: true };
+      return await handle(request);
     }
+    const text = await request.text();
+    let body: unknown = undefined;
     try {
-      const body = JSON.parse(await request.clone().text());
-      const calls = Array.isArray(body) ? body : [body];
-      return {
-        stream: calls.some((m) => isObject(m) && m.method === "initialize"),
-        body,
-      };
-    } catch {
-      return { stream: false };
+      body = JSON.parse(text);
+    } catch { /* the OpenEnv route answers -32700 */ }
+    const calls = Array.isArray(body) ? body : [body];
+    const rebuilt = new Request(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: text,
+    });
+    if (calls.some((m) => isObject(m) && m.method === "initialize")) {
+      return await handle(rebuilt, body);
     }
+    return await app.fetch(rebuilt, info);
   };
 
   const fetch = async (request: Request, info?: unknown): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname === path) return await handle(request);
-    if (negotiate && url.pathname === "/mcp") {
-      const { stream, body } = await isStreamable(request);
-      if (stream) return await handle(request, body);
-    }
+    if (negotiate && url.pathname === "/mcp") return await negotiateMcp(request, info);
     return await app.fetch(request, info);
   };
 
