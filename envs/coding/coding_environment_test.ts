@@ -24,7 +24,7 @@ Deno.test("coding environment: REPL semantics, persistence, reset and rewards", 
   assert.equal(failing.exit_code, 1);
   assert.equal(failing.stdout, "before\n");
   assert.equal(failing.error, "ValueError: bad value");
-  assert.match(failing.stderr, /Traceback \(most recent call last\):\n  File "<cell 3>", line 2/);
+  assert.match(failing.stderr, /Traceback \(most recent call last\):\n {2}File "<cell 3>", line 2/);
   assert.equal(env.state.last_exit_code, 1);
 
   const exit = await step(env, "import sys\nsys.exit(3)");
