@@ -147,16 +147,13 @@ export class Connection {
           ),
         options.connectTimeoutS * 1000,
       );
-      let errorText = "";
-      socket.onerror = (event) => {
-        errorText = describeEvent(event);
-      };
+      // Some runtimes (Node's undici) fire only `error` for a refused
+      // handshake, others `error` then `close`: either one ends the attempt.
+      socket.onerror = (event) =>
+        finish(new ConnectError(`Cannot connect to '${url}': ${describeEvent(event)}`, { url }));
       socket.onclose = (event) =>
         finish(
-          new ConnectError(
-            `Cannot connect to '${url}': ${errorText || `closed with code ${event.code}`}`,
-            { url },
-          ),
+          new ConnectError(`Cannot connect to '${url}': closed with code ${event.code}`, { url }),
         );
       socket.onopen = () => finish(undefined, new Connection(url, socket));
     });
