@@ -114,6 +114,8 @@ Deno.test("EnvClient honours AbortSignal, in flight and while queued", async () 
   const started = probe.stepStarted;
   const a = env.step({ message: "slow:200" }, { signal: inFlight.signal });
   const b = env.step({ message: "never sent" }, { signal: queued.signal });
+  a.catch(() => {}); // asserted below
+  b.catch(() => {});
   await started;
   queued.abort(new Error("changed my mind"));
   inFlight.abort(new Error("stop"));
@@ -138,6 +140,7 @@ Deno.test("EnvClient rejects a call at once when the network drops mid-step", as
   await env.reset();
   const started = probe.stepStarted;
   const step = env.step({ message: "hang" });
+  step.catch(() => {}); // asserted below
   await started;
   proxy.cut();
   await assert.rejects(step, (e: unknown) => {
@@ -164,14 +167,15 @@ Deno.test("EnvClient reports a server-ended session during a step as SessionLost
   const started = probe.stepStarted;
   const step = env.step({ message: "hang" });
   await started;
-  await app.close(); // ends every session: SESSION_ERROR frame, then close 1000
-  await assert.rejects(step, (e: unknown) => {
+  const outcome = assert.rejects(step, (e: unknown) => {
     assert.ok(e instanceof SessionLostError, String(e));
     assert.ok(e.cause instanceof ServerError);
     assert.equal(e.cause.code, "SESSION_ERROR");
     assert.match(e.message, /Server is shutting down/);
     return true;
   });
+  await app.close(); // ends every session: SESSION_ERROR frame, then close 1000
+  await outcome;
 });
 
 Deno.test("EnvClient.connect() surfaces CAPACITY_REACHED as CapacityError", async () => {
@@ -269,10 +273,10 @@ Deno.test("EnvClient reconnect policy: reconnects after a server restart and res
   await env.step({ message: "a" });
   // A step in flight when the server goes away is reported lost, not replayed.
   const started = first.probe.stepStarted;
-  const inFlight = env.step({ message: "hang" });
+  const inFlight = assert.rejects(env.step({ message: "hang" }), SessionLostError);
   await started;
   await server1.shutdown();
-  await assert.rejects(inFlight, SessionLostError);
+  await inFlight;
   assert.equal(env.status, "lost");
 
   // The next step reconnects (the server comes back on the same port while
