@@ -130,7 +130,10 @@ function describeValue(value) {
 /** Wraps a simple control with its label, hint and error message. */
 function simpleField(f, control, extraHint) {
   const id = control.id;
-  const hintText = [f.description, extraHint].filter(Boolean).join(" ");
+  const described = f.description && !/[.!?:]$/.test(f.description)
+    ? f.description + "."
+    : f.description;
+  const hintText = [described, extraHint].filter(Boolean).join(" ");
   const hint = hintText ? h("p", { class: "hint", id: id + "-hint", text: hintText }) : null;
   const error = h("p", { class: "field-error", id: id + "-error" });
   control.setAttribute("aria-describedby", (hint ? id + "-hint " : "") + id + "-error");
@@ -211,7 +214,11 @@ function stringEditor(info, f) {
     const value = control.value;
     if (value === "" && (!f.required || info.nullable)) return whenEmpty(editor, info, f, errors);
     if (s.minLength !== undefined && value.length < s.minLength) {
-      return fail(editor, errors, "Enter at least " + s.minLength + " characters.");
+      return fail(
+        editor,
+        errors,
+        s.minLength === 1 ? "Enter a value." : "Enter at least " + s.minLength + " characters.",
+      );
     }
     if (s.maxLength !== undefined && value.length > s.maxLength) {
       return fail(editor, errors, "Enter at most " + s.maxLength + " characters.");
@@ -247,8 +254,10 @@ function numberEditor(info, f) {
   });
   const lowInclusive = typeof s.exclusiveMinimum === "boolean" ? !s.exclusiveMinimum : true;
   const highInclusive = typeof s.exclusiveMaximum === "boolean" ? !s.exclusiveMaximum : true;
-  const low = typeof s.exclusiveMinimum === "number" ? s.exclusiveMinimum : s.minimum;
-  const high = typeof s.exclusiveMaximum === "number" ? s.exclusiveMaximum : s.maximum;
+  // Bounds at the safe-integer limits (zod adds them to every int) say nothing.
+  const bound = (v) => typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined;
+  const low = bound(typeof s.exclusiveMinimum === "number" ? s.exclusiveMinimum : s.minimum);
+  const high = bound(typeof s.exclusiveMaximum === "number" ? s.exclusiveMaximum : s.maximum);
   const lowOk = typeof s.exclusiveMinimum === "number" ? false : lowInclusive;
   const highOk = typeof s.exclusiveMaximum === "number" ? false : highInclusive;
   if (low !== undefined && lowOk) control.setAttribute("min", String(low));
@@ -348,11 +357,7 @@ function constEditor(info, f) {
   const id = uid(f.path.join("."));
   const label = h("span", { class: "label", id: id + "-label", text: f.label });
   const text = label.firstChild;
-  const output = h("output", {
-    class: "const",
-    "aria-labelledby": id + "-label",
-    text: JSON.stringify(info.value),
-  });
+  const output = h("code", { class: "const", id, text: JSON.stringify(info.value) });
   const hint = h("p", {
     class: "hint",
     text: (f.description ? f.description + " " : "") + "Fixed value.",
@@ -468,8 +473,9 @@ function objectEditor(info, f) {
   const s = info.schema;
   const required = new Set(Array.isArray(s.required) ? s.required : []);
   const top = f.path.length === 0 && f.top;
-  const shell = top ? null : groupShell(f, info, "object", true);
-  const body = top ? h("div", { class: "object-root" }) : shell.body;
+  const bare = top || f.bare; // no fieldset of its own: the action itself, or a variant's body
+  const shell = bare ? null : groupShell(f, info, "object", true);
+  const body = bare ? h("div", { class: "object-root" }) : shell.body;
   const children = new Map();
   for (const [name, prop] of Object.entries(s.properties || {})) {
     if (top && name === "metadata") continue;
@@ -489,10 +495,10 @@ function objectEditor(info, f) {
     body.append(h("p", { class: "hint", text: "This action has no fields: Step sends {}." }));
   }
   const editor = {
-    node: top ? body : shell.node,
+    node: bare ? body : shell.node,
     path: f.path,
-    labelEl: top ? null : shell.legend,
-    setError: top ? () => {} : shell.setError,
+    labelEl: bare ? null : shell.legend,
+    setError: bare ? () => {} : shell.setError,
     focus() {
       if (shell) shell.focus();
     },
@@ -632,7 +638,7 @@ function variantEditor(info, f) {
   );
   const holder = h("div", { class: "variant-body" });
   shell.body.append(
-    h("div", { class: "field" }, [h("label", { for: id, text: "Kind" }), select]),
+    h("div", { class: "field" }, [h("label", { for: id, text: f.label + " kind" }), select]),
     holder,
   );
   let current = null;
@@ -647,7 +653,7 @@ function variantEditor(info, f) {
       required: true,
       path: f.path,
       root: f.root,
-      top: false,
+      bare: true,
     });
     holder.append(current.node);
   };

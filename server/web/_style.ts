@@ -67,7 +67,8 @@ fieldset.editor-mode { border: none; padding: 0; margin-bottom: 0.6rem; display:
 button { font: inherit; padding: 0.35rem 0.9rem; border-radius: 4px; border: 1px solid var(--line); background: var(--card); color: var(--fg); cursor: pointer; }
 button:hover { border-color: var(--accent); }
 button.primary, #reset-button { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 600; }
-button:disabled { opacity: 0.6; cursor: progress; }
+button:disabled { opacity: 0.6; cursor: not-allowed; }
+#step-button:disabled, #reset-button:disabled { cursor: progress; }
 button.small { padding: 0.1rem 0.5rem; font-size: 0.85rem; }
 .buttons { display: flex; gap: 0.8rem; align-items: center; flex-wrap: wrap; }
 .alert:empty { display: none; }

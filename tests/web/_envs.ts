@@ -13,7 +13,9 @@ import { z } from "zod";
 
 /** An action with every field kind the generated form handles. */
 export const KitchenSinkAction = ActionSchema.extend({
-  name: z.string().min(1).max(20).describe("Who is acting"),
+  // The refinement is not in the JSON Schema: only the server knows it.
+  name: z.string().min(1).max(20).refine((s) => s !== "forbidden", "That name is reserved")
+    .describe("Who is acting"),
   count: z.number().int().min(0).max(10).describe("How many times"),
   ratio: z.number().gt(0).lt(1).optional(),
   flag: z.boolean().default(false),
@@ -133,9 +135,13 @@ export const boardView: WebViewOptions = {
   script: `
 export function render(observation, container, context) {
   const { h } = context;
-  const grid = h("div", { role: "grid", "aria-label": "Tic-tac-toe board", class: "ttt" });
+  const grid = h("div", {
+    role: "grid",
+    "aria-label": "Tic-tac-toe board",
+    style: "display:grid;grid-template-columns:repeat(3,3.4rem);gap:4px",
+  });
   observation.board.forEach((row, r) => {
-    const line = h("div", { role: "row" });
+    const line = h("div", { role: "row", style: "display:contents" });
     row.forEach((cell, c) => {
       const button = h("button", {
         type: "button",
@@ -143,7 +149,7 @@ export function render(observation, container, context) {
         "data-cell": r + "-" + c,
         "aria-label": "Row " + (r + 1) + ", column " + (c + 1) + ": " + (cell || "empty"),
         disabled: cell !== "" || context.done,
-        style: "width:3.2rem;height:3.2rem;font-size:1.6rem;margin:2px",
+        style: "height:3.4rem;font-size:1.6rem;font-weight:bold",
         text: cell || " ",
         onclick: () => context.step({ row: r, col: c }).catch(() => {}),
       });
