@@ -11,6 +11,7 @@
 import type { Environment, ResetOptions } from "../../core/environment.ts";
 import { type StepPayload, toStepPayload } from "../../core/models.ts";
 import { asObservation, type Runtime, withStepTimeout } from "../_runtime.ts";
+import { resetWithRubric, stepWithRubric } from "../_env_hooks.ts";
 
 /** Most action logs kept, as in the reference. */
 export const MAX_ACTION_LOGS = 1000;
@@ -106,7 +107,7 @@ export class SharedEpisode {
   /** Resets the shared environment and clears the action log. */
   reset(options: ResetOptions): Promise<StepPayload> {
     return this.#exclusive(async (env) => {
-      const obs = await withStepTimeout(this.#rt, "reset()", () => env.reset(options));
+      const obs = await withStepTimeout(this.#rt, "reset()", () => resetWithRubric(env, options));
       const payload = toStepPayload(asObservation(obs, "reset()"));
       const state = await env.state;
       this.#state = {
@@ -124,8 +125,7 @@ export class SharedEpisode {
   /** Steps the shared environment with a validated action and logs it. */
   step(action: Record<string, unknown>): Promise<StepPayload> {
     return this.#exclusive(async (env) => {
-      // deno-lint-ignore no-explicit-any
-      const obs = await withStepTimeout(this.#rt, "step()", () => env.step(action as any, {}));
+      const obs = await withStepTimeout(this.#rt, "step()", () => stepWithRubric(env, action, {}));
       const payload = toStepPayload(asObservation(obs, "step()"));
       const state = await env.state;
       const { metadata: _, ...logged } = action;
