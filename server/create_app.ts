@@ -318,6 +318,10 @@ export function createApp(
           return response;
         } catch (error) {
           onError(error, where);
+          if (error instanceof OpenEnvError && error.code === "STEP_TIMEOUT") {
+            // The env may still be busy with the timed-out call: end the session, as /ws does.
+            void sessions.destroy(session.id);
+          }
           return internalError();
         } finally {
           session.busy--;
