@@ -354,6 +354,65 @@ Deno.test("slow HTTP bodies: a /step body trickled in does not block other sessi
   }
 });
 
+Deno.test("keepalive: pings are answered while a step is still running", async () => {
+  await using server = startTestServer(scriptedApp());
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    await conn.write(new TextEncoder().encode(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ));
+    const reader = byteReader(conn);
+    assert.match(await reader.until("\r\n\r\n"), /^HTTP\/1\.1 101/);
+    await conn.write(maskedTextFrame('{"type":"step","data":{"command":"slow","ms":300}}'));
+    await conn.write(maskedTextFrame("are you there", 0x9)); // ping
+    const first = await reader.frame();
+    assert.deepEqual(first, { opcode: 0xa, text: "are you there" }, "the pong comes first");
+    const second = await reader.frame();
+    assert.equal(second.opcode, 0x1);
+    assert.equal(JSON.parse(second.text).type, "observation");
+  } finally {
+    conn.close();
+  }
+});
+
+Deno.test("keepalive: a client that never answers pings is dropped and its session ends", async () => {
+  const app = scriptedApp({ pingIntervalS: 1 });
+  await using server = startTestServer(app);
+  const neighbour = await healthyNeighbour(server.wsUrl);
+  await using _n = neighbour.ws;
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    await conn.write(new TextEncoder().encode(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ));
+    const reader = byteReader(conn);
+    assert.match(await reader.until("\r\n\r\n"), /^HTTP\/1\.1 101/);
+    await conn.write(maskedTextFrame('{"type":"state"}'));
+    assert.equal(JSON.parse(await reader.textFrame()).type, "state");
+    await eventually(() => app.sessions.size === 2, "both sessions are open");
+    // Read frames (pings) but never answer them, while the neighbour keeps talking.
+    const opcodes: number[] = [];
+    const reading = (async () => {
+      try {
+        for (;;) opcodes.push((await reader.frame()).opcode);
+      } catch { /* the server closed the connection */ }
+    })();
+    while (app.sessions.size === 2) {
+      await neighbour.check();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await reading;
+    assert.ok(opcodes.includes(0x9), `the server pinged (${opcodes})`);
+    await neighbour.check();
+  } finally {
+    conn.close();
+  }
+});
+
 Deno.test("graceful shutdown: sessions get SESSION_ERROR and 1000, then new connections are refused", async () => {
   const app = scriptedApp();
   const server = serve(app, { port: 0, hostname: "127.0.0.1", onListen: () => {} });
@@ -471,12 +530,12 @@ Deno.test("`deno serve` runs envs/echo/app.ts as is", async () => {
 
 // ------------------------------------------------------------ raw socket bits
 
-function maskedTextFrame(text: string): Uint8Array {
+function maskedTextFrame(text: string, opcode = 0x1): Uint8Array {
   const payload = new TextEncoder().encode(text);
   assert.ok(payload.length < 126);
   const mask = crypto.getRandomValues(new Uint8Array(4));
   const out = new Uint8Array(2 + 4 + payload.length);
-  out[0] = 0x81; // FIN + text
+  out[0] = 0x80 | opcode; // FIN + opcode
   out[1] = 0x80 | payload.length; // masked
   out.set(mask, 2);
   for (let i = 0; i < payload.length; i++) out[6 + i] = payload[i] ^ mask[i % 4];
@@ -514,7 +573,11 @@ function byteReader(conn: Deno.Conn) {
       }
     },
     async textFrame(): Promise<string> {
+      return (await this.frame()).text;
+    },
+    async frame(): Promise<{ opcode: number; text: string }> {
       while (buffered.length < 2) if (!(await more())) throw new Error("closed");
+      const opcode = buffered[0] & 0x0f;
       let len = buffered[1] & 0x7f;
       let offset = 2;
       if (len === 126) {
@@ -524,7 +587,7 @@ function byteReader(conn: Deno.Conn) {
       }
       while (buffered.length < offset + len) if (!(await more())) throw new Error("closed");
       take(offset);
-      return new TextDecoder().decode(take(len));
+      return { opcode, text: new TextDecoder().decode(take(len)) };
     },
     async rest(): Promise<string> {
       while (await more()) { /* read to the end */ }
