@@ -5,6 +5,8 @@
  *
  * - {@linkcode EnvClient}: one session over the `/ws` WebSocket, typed with
  *   the environment's zod schemas or generic.
+ * - {@linkcode MCPToolClient}: list and call an environment's tools (over
+ *   `/ws` steps or the JSON-RPC `/mcp` endpoint).
  * - {@linkcode HttpEnvClient}: the HTTP routes, stateless or with an opt-in
  *   HTTP session.
  * - {@linkcode EnvPool}: N sessions over one or many servers, for parallel
@@ -28,6 +30,7 @@
 export * from "./types.ts";
 export * from "./errors.ts";
 export * from "./env_client.ts";
+export * from "./mcp_tool_client.ts";
 export * from "./http_env_client.ts";
 export * from "./env_pool.ts";
 export * from "./trajectory.ts";
