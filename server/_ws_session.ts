@@ -155,7 +155,8 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
             ? errorFrame(e.code as WsErrorCode, e.message, e.details)
             : JSON.stringify(rpcError(null, JsonRpcErrorCode.SERVER_ERROR, e.message, e.details)),
         );
-        refusedTimer = setTimeout(end, REFUSED_LINGER_MS);
+        // Already gone (client left, or a shutdown drained the socket): no linger timer.
+        if (!ended) refusedTimer = setTimeout(end, REFUSED_LINGER_MS);
         return;
       }
       if (ended) {

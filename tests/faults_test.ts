@@ -595,3 +595,30 @@ function byteReader(conn: Deno.Conn) {
     },
   };
 }
+
+Deno.test("shutdown while a session is still being built leaves nothing behind", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let built = 0;
+  let closed = 0;
+  const app = createApp(async function slowFactory() {
+    await gate;
+    built++;
+    const env = new ScriptedEnv();
+    const close = env.close.bind(env);
+    env.close = () => {
+      closed++;
+      close();
+    };
+    return env;
+  }, { action: ScriptedAction, onError: () => {} });
+  const server = startTestServer(app);
+  const ws = await openRawSocket(server.wsUrl);
+  const closing = server.close();
+  release();
+  await closing;
+  assert.equal(await ws.closed, 1000);
+  assert.equal(built, 1);
+  assert.equal(closed, 1, "the env built during shutdown was closed");
+  assert.equal(app.sessions.size, 0);
+});
