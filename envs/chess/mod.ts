@@ -25,3 +25,4 @@ export * from "./stockfish_opponent.ts";
 export * from "./opponents.ts";
 export * from "./chess_environment.ts";
 export { type ChessAppOptions, createChessApp } from "./app.ts";
+export * from "./client.ts";

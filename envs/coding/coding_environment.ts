@@ -40,7 +40,12 @@ const sharedPools = new Map<string, SharedPool>();
 function takeSharedPool(
   config: CodingConfig,
 ): { pool: SandboxPool; release: () => Promise<void> } {
-  const key = JSON.stringify([config.memoryLimitMb, config.maxOutputBytes, config.prewarmSpares]);
+  const key = JSON.stringify([
+    config.memoryLimitMb,
+    config.maxOutputBytes,
+    config.prewarmSpares,
+    config.snapshotPath,
+  ]);
   let entry = sharedPools.get(key);
   if (!entry) {
     entry = {
@@ -48,6 +53,7 @@ function takeSharedPool(
         memoryLimitMb: config.memoryLimitMb,
         maxOutputBytes: config.maxOutputBytes,
         spares: config.prewarmSpares,
+        snapshotPath: config.snapshotPath ?? undefined,
       }),
       users: 0,
     };

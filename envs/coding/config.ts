@@ -9,6 +9,7 @@
  * | `maxOutputBytes` | 50000 | `CODING_MAX_OUTPUT_BYTES` | 50,000 characters of print output |
  * | `maxSteps` | null (no limit) | `CODING_MAX_STEPS` | none (`done` is never set) |
  * | `prewarmSpares` | 1 | `CODING_PREWARM` | none |
+ * | `snapshotPath` | none (in memory) | `CODING_SNAPSHOT_PATH` | none |
  * | `rewards.safetyPenalty` | -1.0 | | -1.0 when a dangerous pattern matches |
  * | `rewards.shortCodeBonus` | 0.1 | | +0.1 when the stripped code has ≤ 100 characters |
  * | `rewards.syntaxErrorPenalty` | -0.2 | | -0.2 when the code does not parse |
@@ -48,6 +49,8 @@ export interface CodingConfig {
   maxSteps: number | null;
   /** Interpreters started ahead of time (shared by the sessions of a process). @default {1} */
   prewarmSpares: number;
+  /** File keeping the interpreter's memory snapshot across processes. @default {null} */
+  snapshotPath: string | null;
   /** Reward shaping. */
   rewards: CodingRewards;
 }
@@ -80,6 +83,7 @@ export const DEFAULT_CODING_CONFIG: Readonly<CodingConfig> = Object.freeze({
   maxOutputBytes: 50_000,
   maxSteps: null,
   prewarmSpares: 1,
+  snapshotPath: null,
   rewards: DEFAULT_CODING_REWARDS,
 });
 
@@ -126,7 +130,8 @@ export function resolveCodingConfig(input: CodingConfigInput = {}): CodingConfig
 
 /**
  * Reads overrides from `CODING_TIMEOUT_S`, `CODING_MEMORY_MB`,
- * `CODING_MAX_OUTPUT_BYTES`, `CODING_MAX_STEPS` and `CODING_PREWARM`.
+ * `CODING_MAX_OUTPUT_BYTES`, `CODING_MAX_STEPS`, `CODING_PREWARM` and
+ * `CODING_SNAPSHOT_PATH`.
  * Unset variables are left out; without `--allow-env` nothing is read.
  *
  * @throws {RangeError} When a variable is set to something other than a number.
@@ -153,11 +158,18 @@ export function codingConfigFromEnv(): CodingConfigInput {
     return value;
   };
   const maxSteps = read("CODING_MAX_STEPS");
+  let snapshotPath: string | undefined;
+  try {
+    snapshotPath = Deno.env.get("CODING_SNAPSHOT_PATH") || undefined;
+  } catch {
+    snapshotPath = undefined;
+  }
   return {
     timeoutS: read("CODING_TIMEOUT_S"),
     memoryLimitMb: read("CODING_MEMORY_MB"),
     maxOutputBytes: read("CODING_MAX_OUTPUT_BYTES"),
     maxSteps: maxSteps === undefined ? undefined : maxSteps === 0 ? null : maxSteps,
     prewarmSpares: read("CODING_PREWARM"),
+    snapshotPath,
   };
 }

@@ -23,3 +23,4 @@ export * from "./python_sandbox.ts";
 export * from "./sandbox_pool.ts";
 export * from "./coding_environment.ts";
 export { type CodingAppOptions, createCodingApp } from "./app.ts";
+export * from "./client.ts";

@@ -21,12 +21,18 @@ export interface PythonSandboxOptions {
   heapLimitMb?: number;
   /** Output kept per run (stdout and stderr together), in bytes; the rest is dropped. @default {50000} */
   maxOutputBytes?: number;
-  /** Deno executable for the subprocess. @default {Deno.execPath()} */
+  /** Deno executable for the subprocess. @default {Deno.execPath(), or `deno` when only that name may run} */
   denoPath?: string;
   /** Directory of the `pyodide` npm package. @default {resolved from the import map} */
   pyodideDir?: string;
   /** Use (and make once per process) a memory snapshot to start faster. @default {true} */
   snapshot?: boolean;
+  /**
+   * File that keeps the snapshot across processes: read when it exists,
+   * written after the snapshot is made (a container image can make it at
+   * build time). @default {none: the snapshot lives in memory only}
+   */
+  snapshotPath?: string;
   /** Time allowed for the interpreter to start, in milliseconds. @default {120000} */
   startTimeoutMs?: number;
 }
@@ -101,6 +107,24 @@ export function resolvePyodideDir(): Promise<string> {
   })();
 }
 
+/**
+ * The deno binary to start interpreters with: this process's own binary when
+ * it may run it, else `deno` from `PATH` when only that name is granted (as
+ * with `--allow-run=deno`, which the process provider grants).
+ */
+function defaultDenoPath(): string {
+  const exec = Deno.execPath();
+  try {
+    if (Deno.permissions.querySync({ name: "run", command: exec }).state === "granted") return exec;
+    if (Deno.permissions.querySync({ name: "run", command: "deno" }).state === "granted") {
+      return "deno";
+    }
+  } catch {
+    // permission API unavailable: try our own binary
+  }
+  return exec;
+}
+
 function envVar(name: string): string | undefined {
   try {
     return Deno.env.get(name);
@@ -122,7 +146,7 @@ async function workerSpecifier(): Promise<string> {
 }
 
 function spawnWorker(
-  options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath">> & {
+  options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath" | "snapshotPath">> & {
     pyodideDir: string;
     denoPath: string;
     worker: string;
@@ -132,6 +156,8 @@ function spawnWorker(
   const env: Record<string, string> = { NO_COLOR: "1" };
   const denoDir = envVar("DENO_DIR");
   const home = envVar("HOME");
+  const path = envVar("PATH");
+  if (path && options.denoPath === "deno") env.PATH = path;
   if (denoDir) env.DENO_DIR = denoDir;
   if (home) env.HOME = home;
   return new Deno.Command(options.denoPath, {
@@ -197,6 +223,30 @@ async function makeSnapshot(pyodideDir: string, denoPath: string, worker: string
   }
 }
 
+async function loadOrMakeSnapshot(
+  pyodideDir: string,
+  denoPath: string,
+  worker: string,
+  path: string | undefined,
+): Promise<Uint8Array | null> {
+  if (path) {
+    try {
+      return await Deno.readFile(path);
+    } catch {
+      // not made yet (or unreadable): make it below
+    }
+  }
+  const snapshot = await makeSnapshot(pyodideDir, denoPath, worker);
+  if (path && snapshot) {
+    try {
+      await Deno.writeFile(path, snapshot);
+    } catch {
+      // read-only location: keep it in memory
+    }
+  }
+  return snapshot;
+}
+
 function safeKill(child: Deno.ChildProcess): void {
   try {
     child.kill("SIGKILL");
@@ -249,7 +299,7 @@ export class PythonSandbox implements AsyncDisposable {
   #child: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #key: string;
-  #options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath">>;
+  #options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath" | "snapshotPath">>;
   #pending: Pending | null = null;
   #alive = true;
   #exit: Promise<Deno.CommandStatus>;
@@ -260,7 +310,7 @@ export class PythonSandbox implements AsyncDisposable {
   private constructor(
     child: Deno.ChildProcess,
     key: string,
-    options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath">>,
+    options: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath" | "snapshotPath">>,
   ) {
     this.#child = child;
     this.#key = key;
@@ -285,19 +335,18 @@ export class PythonSandbox implements AsyncDisposable {
    */
   static async start(options: PythonSandboxOptions = {}): Promise<PythonSandbox> {
     const resolved = { ...DEFAULTS, ...dropUndefined(options) };
-    const { pyodideDir: _p, denoPath: _d, ...rest } = resolved as typeof resolved & {
-      pyodideDir?: string;
-      denoPath?: string;
-    };
+    const { pyodideDir: _p, denoPath: _d, snapshotPath: _s, ...rest } = resolved as
+      & typeof resolved
+      & { pyodideDir?: string; denoPath?: string; snapshotPath?: string };
     const pyodideDir = options.pyodideDir ?? await resolvePyodideDir();
-    const denoPath = options.denoPath ?? Deno.execPath();
+    const denoPath = options.denoPath ?? defaultDenoPath();
     const worker = await workerSpecifier();
     let snapshot: Uint8Array | null = null;
     if (resolved.snapshot) {
-      const cacheKey = `${denoPath}\n${pyodideDir}`;
+      const cacheKey = `${denoPath}\n${pyodideDir}\n${options.snapshotPath ?? ""}`;
       let promise = snapshots.get(cacheKey);
       if (!promise) {
-        promise = makeSnapshot(pyodideDir, denoPath, worker);
+        promise = loadOrMakeSnapshot(pyodideDir, denoPath, worker, options.snapshotPath);
         snapshots.set(cacheKey, promise);
       }
       snapshot = await promise;
