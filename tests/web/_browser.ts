@@ -80,9 +80,17 @@ export async function openUi(browser: TestBrowser, baseUrl: string): Promise<Pag
   return page;
 }
 
-/** Where screenshots go: docs/screenshots/ with OPENENV_UPDATE_SCREENSHOTS=1, else .cache/. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  const update = ["1", "true", "yes"].includes(
+/**
+ * Saves a screenshot as a test artifact in .cache/web-screenshots/. With
+ * OPENENV_UPDATE_SCREENSHOTS=1, the ones shown in the docs (`inDocs`) go to
+ * docs/screenshots/ instead, to be committed.
+ */
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  { inDocs = true }: { inDocs?: boolean } = {},
+): Promise<string> {
+  const update = inDocs && ["1", "true", "yes"].includes(
     (Deno.env.get("OPENENV_UPDATE_SCREENSHOTS") ?? "").toLowerCase(),
   );
   const dir = new URL(

@@ -182,7 +182,7 @@ Deno.test("web UI: two tabs have separate sessions, and a tab keeps its history"
   assert.equal(await text(second, "#step-count"), "1");
   assert.equal(await first.locator("#history > li").count(), 3);
   assert.equal(await second.locator("#history > li").count(), 2);
-  await saveScreenshot(second, "web_ui_second_tab");
+  await saveScreenshot(second, "web_ui_second_tab", { inDocs: false });
 
   // Closing a tab ends its session and nothing else.
   await second.close();
