@@ -14,6 +14,10 @@ export interface BenchArgs {
   out: string;
   /** `--rounds N`: repetitions, interleaving the targets. */
   rounds: number | undefined;
+  /** `--sizes 256,1024`: session counts (concurrency benchmark). */
+  sizes: number[] | undefined;
+  /** `--targets ours,reference`: which servers to measure (concurrency benchmark). */
+  targets: string[] | undefined;
 }
 
 /** Parses `--smoke`, `--out DIR` and `--rounds N`. */
@@ -24,13 +28,20 @@ export function parseBenchArgs(args: string[] = Deno.args): BenchArgs {
       smoke: { type: "boolean", default: false },
       out: { type: "string", default: new URL("./results/", import.meta.url).pathname },
       rounds: { type: "string" },
+      sizes: { type: "string" },
+      targets: { type: "string" },
     },
   });
   const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
   if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0)) {
     throw new Error(`--rounds must be a positive integer, got "${values.rounds}"`);
   }
-  return { smoke: values.smoke, out: values.out, rounds };
+  const sizes = values.sizes?.split(",").map(Number);
+  if (sizes?.some((n) => !(Number.isInteger(n) && n > 0))) {
+    throw new Error(`--sizes must be positive integers separated by commas, got "${values.sizes}"`);
+  }
+  const targets = values.targets?.split(",").map((t) => t.trim());
+  return { smoke: values.smoke, out: values.out, rounds, sizes, targets };
 }
 
 /** Envelope of every result file. */
@@ -45,9 +56,12 @@ export interface ResultFile<T> {
   data: T;
 }
 
+// Described when the benchmark starts, so the load average is the one it ran under.
+const machineAtStart: MachineInfo = machineInfo();
+
 /** Writes `<out>/<name>.json` and returns its path. */
 export async function writeResult<T>(args: BenchArgs, name: string, data: T): Promise<string> {
-  const file: ResultFile<T> = { benchmark: name, machine: machineInfo(), smoke: args.smoke, data };
+  const file: ResultFile<T> = { benchmark: name, machine: machineAtStart, smoke: args.smoke, data };
   await Deno.mkdir(args.out, { recursive: true });
   const path = `${args.out.replace(/\/$/, "")}/${name}.json`;
   await Deno.writeTextFile(path, JSON.stringify(file, null, 2) + "\n");

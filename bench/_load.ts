@@ -143,11 +143,28 @@ export interface ThroughputResult {
   latency: LatencySummary;
   /** Errors seen (failed or unexpected replies). */
   errors: number;
+  /**
+   * Server CPU time (user + system) per reply in µs, over the measured
+   * window; insensitive to other load on the machine. NaN when not probed.
+   */
+  serverCpuUs: number;
+}
+
+/** Options of the throughput runs. */
+export interface ThroughputOptions {
+  /** Connections (or HTTP requests in flight). */
+  connections: number;
+  /** Run this long before measuring. */
+  warmupMs: number;
+  /** Measure this long. */
+  durationMs: number;
+  /** Reads the server's CPU seconds (see `ServerProcess.cpuSeconds`). */
+  serverCpu?: () => Promise<number>;
 }
 
 async function closedLoop(
   workers: number,
-  options: { warmupMs: number; durationMs: number },
+  options: ThroughputOptions,
   once: (worker: number) => Promise<string | null>,
 ): Promise<Omit<ThroughputResult, "connections">> {
   let measuring = false;
@@ -172,19 +189,31 @@ async function closedLoop(
   };
   const loops = Array.from({ length: workers }, (_, i) => loop(i));
   await new Promise((r) => setTimeout(r, options.warmupMs));
+  const cpu0 = await options.serverCpu?.();
   measuring = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, options.durationMs));
   stopped = true;
   const seconds = (performance.now() - start) / 1000;
+  const counted = messages;
+  const cpu1 = await options.serverCpu?.();
   await Promise.all(loops);
-  return { messages, perSecond: messages / seconds, latency: summarize(samples), errors };
+  const serverCpuUs = cpu0 === undefined || cpu1 === undefined
+    ? NaN
+    : ((cpu1 - cpu0) / Math.max(1, counted)) * 1e6;
+  return {
+    messages: counted,
+    perSecond: counted / seconds,
+    latency: summarize(samples),
+    errors,
+    serverCpuUs,
+  };
 }
 
 /** Closed-loop `/ws` step throughput over `connections` sockets. */
 export async function wsThroughput(
   url: string,
-  options: { connections: number; warmupMs: number; durationMs: number },
+  options: ThroughputOptions,
 ): Promise<ThroughputResult> {
   const { connections, errors } = await openMany(url, options.connections);
   if (errors.length) throw new Error(`Cannot open ${options.connections} sessions: ${errors[0]}`);
@@ -201,7 +230,7 @@ export async function wsThroughput(
 /** Closed-loop HTTP `POST /step` throughput with `connections` requests in flight. */
 export async function httpThroughput(
   url: string,
-  options: { connections: number; warmupMs: number; durationMs: number },
+  options: ThroughputOptions,
 ): Promise<ThroughputResult> {
   const client = Deno.createHttpClient({ poolMaxIdlePerHost: options.connections });
   try {

@@ -20,6 +20,8 @@ export interface MachineInfo {
   v8: string;
   /** Operating system and kernel. */
   os: string;
+  /** 1, 5 and 15 minute load averages when the run started (other work on the machine). */
+  loadavg: number[];
 }
 
 /** Describes this machine. */
@@ -37,5 +39,6 @@ export function machineInfo(): MachineInfo {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     os: `${Deno.build.os} ${Deno.osRelease()} (${Deno.build.arch})`,
+    loadavg: Deno.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }

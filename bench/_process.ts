@@ -16,6 +16,8 @@ export interface ServerProcess {
   readonly pid: number;
   /** Resident set size of the child, in bytes (Linux /proc). */
   rss(): Promise<number>;
+  /** CPU time (user + system) the child used so far, in seconds (Linux /proc). */
+  cpuSeconds(): Promise<number>;
   /** Stops the child (SIGTERM, then SIGKILL after 3 s). */
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -35,6 +37,9 @@ export interface StartOptions {
   /** Give up when no `PORT` line came within this many ms. @default {60000} */
   timeoutMs?: number;
 }
+
+/** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
+const CLOCK_TICKS = 100;
 
 /** Root of the repository. */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
@@ -71,7 +76,11 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   // Keep draining stdout so the child never blocks on a full pipe.
   const stdoutDone = (async () => {
     try {
-      while (!(await reader.read()).done) { /* discard */ }
+      // $BENCH_SERVER_OUTPUT=1 shows what the server prints (for --trace-gc and the like).
+      const show = Deno.env.get("BENCH_SERVER_OUTPUT") === "1";
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        if (show) Deno.stderr.writeSync(new TextEncoder().encode(r.value));
+      }
     } catch { /* closed */ }
   })();
   const stop = async () => {
@@ -122,6 +131,12 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
       const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
       return Number(status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1] ?? NaN) * 1024;
     },
+    cpuSeconds: async () => {
+      const stat = await Deno.readTextFile(`/proc/${child.pid}/stat`);
+      // Fields after the ")" that ends the command name: utime is 14th, stime 15th overall.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     [Symbol.asyncDispose]: stop,
   };
 }
@@ -134,7 +149,15 @@ export function startDenoServer(
   return startServerProcess({
     name: kind,
     command: Deno.execPath(),
-    args: ["run", "-A", `${ROOT}bench/_servers.ts`, kind, ...extraArgs],
+    // $BENCH_SERVER_FLAGS adds Deno flags to the server, e.g. "--v8-flags=--trace-gc" or "--cpu-prof".
+    args: [
+      "run",
+      "-A",
+      ...(Deno.env.get("BENCH_SERVER_FLAGS")?.split(" ").filter(Boolean) ?? []),
+      `${ROOT}bench/_servers.ts`,
+      kind,
+      ...extraArgs,
+    ],
   });
 }
 

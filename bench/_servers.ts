@@ -50,6 +50,8 @@ if (import.meta.main) {
     console.error(`Unknown server kind "${kind}": use "ours" or "raw"`);
     Deno.exit(2);
   }
+  // Exit cleanly on SIGTERM so flags like --cpu-prof write their output.
+  Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
   Deno.serve({
     port: 0,
     hostname: "127.0.0.1",

@@ -52,8 +52,8 @@ export interface ConcurrencyPoint {
 export interface ConcurrencyData {
   /** Run parameters. */
   config: { sizes: number[]; intervalMs: number; durationMs: number; stepTimeoutMs: number };
-  /** Points per server, `ours` and `reference`. */
-  targets: Record<"ours" | "reference", ConcurrencyPoint[]>;
+  /** Points per server: `ours`, `reference`, and `raw` (a bare echo, when asked for). */
+  targets: { ours: ConcurrencyPoint[]; reference: ConcurrencyPoint[]; raw?: ConcurrencyPoint[] };
   /** Sizes the reference skipped, and why. */
   skipped: { sessions: number; reason: string }[];
 }
@@ -165,7 +165,7 @@ function describe(name: string, p: ConcurrencyPoint): string {
 /** Runs the benchmark and writes its result file. */
 export async function main(argv: string[] = Deno.args): Promise<ConcurrencyData> {
   const args = parseBenchArgs(argv);
-  const config = args.smoke
+  const config: ConcurrencyData["config"] = args.smoke
     ? { sizes: [16], intervalMs: 200, durationMs: 1000, stepTimeoutMs: 10_000 }
     : {
       sizes: [256, 1024, 2048, 4096],
@@ -173,19 +173,31 @@ export async function main(argv: string[] = Deno.args): Promise<ConcurrencyData>
       durationMs: 10_000,
       stepTimeoutMs: 10_000,
     };
+  if (args.sizes) config.sizes = args.sizes;
+  const wanted = args.targets ?? ["ours", "reference"];
+  for (const t of wanted) {
+    if (!["ours", "reference", "raw"].includes(t)) {
+      throw new Error(`Unknown target "${t}": use ours, reference or raw`);
+    }
+  }
   const targets: ConcurrencyData["targets"] = { ours: [], reference: [] };
   const skipped: ConcurrencyData["skipped"] = [];
-  for (const sessions of config.sizes) {
-    await using server = await startDenoServer("ours");
-    const point = await runPoint(server, sessions, config);
-    targets.ours.push(point);
-    console.log(describe("ours", point));
+  for (const kind of ["raw", "ours"] as const) {
+    if (!wanted.includes(kind)) continue;
+    for (const sessions of config.sizes) {
+      await using server = await startDenoServer(kind);
+      const point = await runPoint(server, sessions, config);
+      (targets[kind] ??= []).push(point);
+      console.log(describe(kind, point));
+    }
   }
-  let stopReason: string | null = null;
+  let stopReason: string | null = wanted.includes("reference") ? null : "not requested";
   for (const sessions of config.sizes) {
     if (stopReason) {
-      skipped.push({ sessions, reason: stopReason });
-      console.log(`reference  ${String(sessions).padStart(5)} sessions: skipped (${stopReason})`);
+      if (stopReason !== "not requested") {
+        skipped.push({ sessions, reason: stopReason });
+        console.log(`reference  ${String(sessions).padStart(5)} sessions: skipped (${stopReason})`);
+      }
       continue;
     }
     await using server = await startReferenceServer();

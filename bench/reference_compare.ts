@@ -58,6 +58,7 @@ function medianThroughput(runs: ThroughputResult[]): ThroughputResult {
     messages: median(runs.map((t) => t.messages)),
     perSecond: median(runs.map((t) => t.perSecond)),
     errors: runs.reduce((n, t) => n + t.errors, 0),
+    serverCpuUs: median(runs.map((t) => t.serverCpuUs)),
     latency: {
       count: lat("count"),
       p50: lat("p50"),
@@ -92,11 +93,19 @@ async function measure(
     target.wsSequential = await sequentialLatency(server.wsUrl, seq);
     target.ws = {};
     for (const connections of WS_CONNECTIONS) {
-      target.ws[connections] = await wsThroughput(server.wsUrl, { connections, ...config });
+      target.ws[connections] = await wsThroughput(server.wsUrl, {
+        connections,
+        ...config,
+        serverCpu: server.cpuSeconds,
+      });
     }
   }
   for (const connections of HTTP_CONNECTIONS) {
-    target.http[connections] = await httpThroughput(server.url, { connections, ...config });
+    target.http[connections] = await httpThroughput(server.url, {
+      connections,
+      ...config,
+      serverCpu: server.cpuSeconds,
+    });
   }
   return target;
 }

@@ -55,6 +55,7 @@ function aggregate(rounds: TargetResult[]): TargetResult {
       messages: median(runs.map((t) => t.messages)),
       perSecond: median(runs.map((t) => t.perSecond)),
       errors: runs.reduce((n, t) => n + t.errors, 0),
+      serverCpuUs: median(runs.map((t) => t.serverCpuUs)),
       latency: {
         count: lat("count"),
         p50: lat("p50"),
@@ -85,7 +86,11 @@ async function measure(
   const sequential = await sequentialLatency(server.wsUrl, config);
   const throughput: Record<string, ThroughputResult> = {};
   for (const connections of CONNECTIONS) {
-    throughput[connections] = await wsThroughput(server.wsUrl, { connections, ...config });
+    throughput[connections] = await wsThroughput(server.wsUrl, {
+      connections,
+      ...config,
+      serverCpu: server.cpuSeconds,
+    });
   }
   return { sequential, throughput };
 }
