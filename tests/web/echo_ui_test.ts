@@ -270,3 +270,34 @@ Deno.test("web UI: every control has a label, and updates are announced", async 
   ]);
   assert.ok(order.includes("step-button"), `Tab should reach the Step button: ${order}`);
 });
+
+Deno.test("web UI: a tab refused for capacity says so and can start a session later", async () => {
+  const app = createApp(() => new EchoEnvironment(), {
+    action: EchoAction,
+    webInterface: true,
+    maxConcurrentEnvs: 1,
+  });
+  await using server = startTestServer(app);
+  await using browser = await launchBrowser();
+  const first = await openUi(browser, server.url);
+  const second = await browser.newTab();
+  await second.goto(`${server.url}/web/`);
+  await second.waitForSelector('#connection[data-state="closed"]');
+  assert.match((await text(second, "#action-error")) ?? "", /CAPACITY_REACHED/);
+  assert.equal(await second.isVisible("#reconnect"), true);
+
+  // Stepping without a session is refused in the page with a clear message.
+  await second.getByLabel("Message").fill("x");
+  await second.click("#step-button");
+  assert.match((await text(second, "#action-error")) ?? "", /Not connected: start a new session/);
+
+  await first.close();
+  for (let i = 0; i < 100 && app.sessions.size !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await second.click("#reconnect");
+  await second.waitForSelector('#connection[data-state="open"]');
+  await reset(second);
+  await step(second, "now");
+  assert.equal(await text(second, "#step-count"), "1");
+});
