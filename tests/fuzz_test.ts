@@ -9,6 +9,7 @@ import vm from "node:vm";
 import { Environment, type Observation, type State, WS_ERROR_CODES } from "../mod.ts";
 import { createApp } from "../server/mod.ts";
 import { openRawSocket, type RawSocket, startTestServer } from "../testing/mod.ts";
+import { createEchoApp } from "@openenv/echo";
 import { calculatorApp, ScriptedAction, scriptedApp } from "./_fixtures.ts";
 
 // ------------------------------------------------------------ seeded random
@@ -251,6 +252,8 @@ function checkWsReply(reply: unknown, where: string): "ok" | "error" {
   }
 }
 
+type Frame = { type: string; data: Record<string, unknown> };
+
 /** A session that must not notice the fuzzer: its episode and step count stay its own. */
 async function neighbour(wsUrl: string) {
   const ws = await openRawSocket(wsUrl);
@@ -404,6 +407,71 @@ Deno.test(`fuzz POST /mcp and WS /mcp with 1200 seeded inputs (seed ${SEED})`, a
   await check();
   // Sessions the fuzzer created are still bounded by capacity; end them all.
   assert.ok(app.sessions.size <= 64);
+});
+
+const ECHO_SEEDS = [
+  { type: "reset", data: {} },
+  { type: "step", data: { message: "hi" } },
+  { type: "step", data: { type: "list_tools" } },
+  {
+    type: "step",
+    data: { type: "call_tool", tool_name: "echo_message", arguments: { message: "x" } },
+  },
+  { type: "step", data: { type: "call_tool", tool_name: "echo_with_length", arguments: {} } },
+  { type: "step", data: { tool_name: "nope" } },
+  { type: "state" },
+  {
+    type: "mcp",
+    data: { jsonrpc: "2.0", method: "tools/call", params: { name: "echo_message" }, id: 1 },
+  },
+  { type: "mcp", data: { jsonrpc: "2.0", method: "tools/list", id: 2 } },
+];
+
+Deno.test(`fuzz the echo environment's tools over /ws and POST /mcp with 800 inputs (seed ${SEED})`, async () => {
+  const r = prng(SEED ^ 0xec40);
+  await using server = startTestServer(createEchoApp());
+  let ws: RawSocket = await openRawSocket(server.wsUrl);
+  const healthy = await openRawSocket(server.wsUrl);
+  await using _h = healthy;
+  await healthy.request({ type: "reset", data: { episode_id: "neighbour" } });
+  let steps = 0;
+  const check = async () => {
+    const reply = await healthy.request({ type: "step", data: { message: "n" } }) as Frame;
+    assert.equal(reply.type, "observation");
+    steps++;
+    const state = await healthy.request({ type: "state" }) as Frame;
+    assert.deepEqual([state.data.episode_id, state.data.step_count], ["neighbour", steps]);
+  };
+  try {
+    for (let i = 0; i < 800; i++) {
+      const message = input(r, ECHO_SEEDS);
+      const where = `echo #${i} ${
+        typeof message === "string" ? message.slice(0, 200) : "<binary>"
+      }`;
+      if (i % 2 === 0) {
+        ws.send(message);
+        let reply: unknown;
+        try {
+          reply = await ws.next(5000);
+        } catch (error) {
+          assert.ok(typeof message === "string" && message.includes("close"), `${where}: ${error}`);
+          assert.equal(await ws.closed, 1000, where);
+          ws = await openRawSocket(server.wsUrl);
+          continue;
+        }
+        checkWsReply(reply, where);
+      } else {
+        const body = input(r, MCP_SEEDS.map((m) => ({ ...m, params: { name: "echo_message" } })));
+        const res = await fetch(`${server.url}/mcp`, { method: "POST", body });
+        assert.equal(res.status, 200, where);
+        checkRpc(await res.json(), `POST /mcp ${where}`);
+      }
+      if (i % 50 === 0) await check();
+    }
+  } finally {
+    await ws.close();
+  }
+  await check();
 });
 
 // ------------------------------------------------------------------- soak
