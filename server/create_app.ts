@@ -374,6 +374,13 @@ export function createApp(
           encodeHttpStep(toStepPayload(asObservation(obs, "reset()")), rt.observationPlan),
         );
       });
+      // A session just opened whose first reset failed: its id never reached the client.
+      if (
+        session && result.status !== 200 && c.req.header(SESSION_HEADER)?.toLowerCase() === "new"
+      ) {
+        await sessions.destroy(session.id);
+      }
+      return result;
     });
 
     route("post", "/step", async (c) => {
