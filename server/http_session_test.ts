@@ -111,3 +111,23 @@ Deno.test("opt-in HTTP sessions are reaped after httpSessionTimeoutS", async () 
   assert.equal(gone.status, 404);
   await gone.body?.cancel();
 });
+
+Deno.test("opt-in HTTP session: a failing first reset does not leak the new session", async () => {
+  class Broken extends Counter {
+    override reset(): Observation {
+      throw new Error("reset failed");
+    }
+  }
+  await using app = createApp(() => new Broken(), {
+    action: Action,
+    maxConcurrentEnvs: 1,
+    onError: () => {},
+  });
+  for (let i = 0; i < 3; i++) {
+    const res = await call(app, "POST", "/reset", {}, "new");
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get(SESSION_HEADER), null);
+    await res.body?.cancel();
+    assert.equal(app.sessions.size, 0, "the slot is free again");
+  }
+});
