@@ -368,7 +368,7 @@ export function createApp(
       if (!parsed.ok) return detail(parsed.errors);
       const { session, response } = await httpSession(c, true);
       if (response) return response;
-      return await withEnv(session, "POST /reset", async (e) => {
+      const result = await withEnv(session, "POST /reset", async (e) => {
         const obs = await withStepTimeout(rt, "reset()", () => resetWithRubric(e, parsed.value));
         return jsonResponse(
           encodeHttpStep(toStepPayload(asObservation(obs, "reset()")), rt.observationPlan),
