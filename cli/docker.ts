@@ -29,6 +29,10 @@ export interface DockerBuildOptions {
   platform?: string;
   /** Print every log line instead of a spinner. */
   verbose?: boolean;
+  /** Name shown in messages. @default {the context folder's name} */
+  name?: string;
+  /** The base image, named in the hint when it cannot be pulled. */
+  baseImage?: string;
 }
 
 /** Fails with an actionable error when the docker CLI or daemon is missing. */
@@ -38,7 +42,7 @@ export async function requireDocker(): Promise<void> {
       hint: "Install Docker (Debian: apt-get install -y docker.io), then start the daemon.",
     });
   }
-  const info = await $`docker info --format {{.ServerVersion}}`.stdout("piped").stderr("piped")
+  const info = await $`docker info --format ${"{{.ServerVersion}}"}`.stdout("piped").stderr("piped")
     .noThrow().timeout("15s");
   if (info.code !== 0) {
     throw new CliError(
@@ -128,10 +132,18 @@ export async function dockerBuild(options: DockerBuildOptions): Promise<void> {
       env: { DOCKER_BUILDKIT: "0" },
     });
     if (code !== 0) {
+      const pullFailed = log.some((l) =>
+        /pull access denied|manifest unknown|no such host|registry-1\.docker\.io|not found: manifest/i
+          .test(l)
+      );
       await failWithLog(
-        `docker build of ${basename(options.context)}`,
+        `docker build of ${options.name ?? basename(options.context)}`,
         log,
-        "Fix the Dockerfile step that failed; --verbose streams the whole log.",
+        pullFailed
+          ? `The base image${
+            options.baseImage ? ` "${options.baseImage}"` : ""
+          } is not available locally and could not be pulled; pull or build it first, or pass --base-image.`
+          : "Fix the Dockerfile step that failed; --verbose streams the whole log.",
       );
     }
   });

@@ -17,6 +17,7 @@ export const DEFAULT_IGNORES: readonly string[] = [
   ".DS_Store",
   ".cache/",
   "*.log",
+  ".openenv-extra-ca.pem",
 ];
 
 function globToRegExp(glob: string): RegExp {

@@ -10,12 +10,13 @@ import {
   type ParsedCommand,
   stringFlag,
 } from "../_args.ts";
-import { requireDir, resolvePath, statOrNull } from "../_fs.ts";
+import { basename, listFiles, requireDir, resolvePath, statOrNull } from "../_fs.ts";
+import { EXTRA_CA_FILE } from "../templates/deploy.ts";
 import { out, warn } from "../_ui.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { dockerBuild, requireDocker } from "../docker.ts";
 import { readManifest } from "../manifest.ts";
-import { rewriteBaseImage } from "../dockerfile.ts";
+import { rewriteBaseImage, setWebInterface } from "../dockerfile.ts";
 
 /** The `build` command. */
 export const buildSpec: CommandSpec = {
@@ -28,9 +29,10 @@ last lines are printed and the whole log is saved.
 
 --base-image sets the BASE_IMAGE build argument when the Dockerfile declares
 it; otherwise the first FROM is rewritten, keeping its stage name ("AS ...").
-When NODE_EXTRA_CA_CERTS or DENO_CERT is set and the Dockerfile declares
-ARG EXTRA_CA_CERTS, that bundle is passed in, for builds behind a
-TLS-intercepting proxy.`,
+When DENO_CERT or NODE_EXTRA_CA_CERTS is set and the Dockerfile mentions
+.openenv-extra-ca.pem (generated ones do), the folder is built from a copy
+that holds that CA bundle under this name, for builds behind a
+TLS-intercepting proxy. Your folder is never written to.`,
   positionals: [{ name: "dir", description: "Environment folder", optional: true }],
   options: {
     tag: {
@@ -89,12 +91,30 @@ export interface BuildImageOptions {
   platform?: string;
   /** Print the whole log. */
   verbose?: boolean;
+  /** Bake `ENV ENABLE_WEB_INTERFACE=true|false` into the image (unset: leave the Dockerfile alone). */
+  webInterface?: boolean;
 }
 
 /** The default image tag of an environment: `openenv-<name without _env>`, lowercased. */
 export function defaultTag(name: string): string {
   const short = name.replace(/[_-]env$/, "");
   return `openenv-${short.toLowerCase().replace(/[^a-z0-9_.-]/g, "-")}`;
+}
+
+/** The base image a Dockerfile starts from: the `BASE_IMAGE` default, else the first `FROM`. */
+function baseImageOf(dockerfile: string): string | undefined {
+  const arg = dockerfile.match(/^\s*ARG\s+BASE_IMAGE=(\S+)/m)?.[1];
+  if (arg) return arg;
+  return dockerfile.match(/^\s*FROM\s+(?:--\S+\s+)*(\S+)/im)?.[1];
+}
+
+async function copyContext(from: string, to: string): Promise<void> {
+  const skip = new Set([".git", "node_modules", ".venv", "__pycache__", ".cache"]);
+  for (const path of await listFiles(from, (rel, isDir) => isDir && skip.has(basename(rel)))) {
+    const target = `${to}/${path}`;
+    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await Deno.copyFile(`${from}/${path}`, target);
+  }
 }
 
 async function extraCaCerts(): Promise<string | undefined> {
@@ -141,24 +161,37 @@ export async function buildImage(dir: string, options: BuildImageOptions = {}): 
   const text = await Deno.readTextFile(dockerfile);
   const buildArgs: Record<string, string> = {};
   const declares = (arg: string) => new RegExp(`^\\s*ARG\\s+${arg}(=|\\s|$)`, "m").test(text);
-  if (declares("EXTRA_CA_CERTS")) {
+  let context = dir;
+  let tempContext: string | undefined;
+  if (text.includes(EXTRA_CA_FILE)) {
     const certs = await extraCaCerts();
-    if (certs) buildArgs.EXTRA_CA_CERTS = certs;
+    if (certs) {
+      // A copy of the folder plus the CA bundle, so nothing is written into the user's folder.
+      tempContext = await Deno.makeTempDir({ prefix: "openenv-build-" });
+      await copyContext(dir, tempContext);
+      await Deno.writeTextFile(`${tempContext}/${EXTRA_CA_FILE}`, certs + "\n");
+      context = tempContext;
+    }
   }
   let usedFile = dockerfile;
   let tempFile: string | undefined;
+  let edited = text;
   if (options.baseImage) {
     if (declares("BASE_IMAGE")) buildArgs.BASE_IMAGE = options.baseImage;
-    else {
-      tempFile = await Deno.makeTempFile({ prefix: "openenv-Dockerfile-" });
-      await Deno.writeTextFile(tempFile, rewriteBaseImage(text, options.baseImage));
-      usedFile = tempFile;
-    }
+    else edited = rewriteBaseImage(edited, options.baseImage);
+  }
+  if (options.webInterface !== undefined) edited = setWebInterface(edited, options.webInterface);
+  if (edited !== text) {
+    tempFile = await Deno.makeTempFile({ prefix: "openenv-Dockerfile-" });
+    await Deno.writeTextFile(tempFile, edited);
+    usedFile = tempFile;
   }
   Object.assign(buildArgs, options.buildArgs);
   try {
     await dockerBuild({
-      context: dir,
+      context,
+      name: manifest.name,
+      baseImage: options.baseImage ?? baseImageOf(edited),
       dockerfile: usedFile,
       tag,
       buildArgs,
@@ -175,6 +208,7 @@ export async function buildImage(dir: string, options: BuildImageOptions = {}): 
     });
   } finally {
     if (tempFile) await Deno.remove(tempFile).catch(() => {});
+    if (tempContext) await Deno.remove(tempContext, { recursive: true }).catch(() => {});
   }
   return tag;
 }

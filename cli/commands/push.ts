@@ -15,7 +15,6 @@ import { requireDir, resolvePath } from "../_fs.ts";
 import { err, out, step, style, success, warn, withProgress } from "../_ui.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { dockerPush, requireDocker } from "../docker.ts";
-import { setWebInterface } from "../dockerfile.ts";
 import { DEFAULT_HUB_ENDPOINT, HubClient } from "../hub/hub_client.ts";
 import { readManifest } from "../manifest.ts";
 import { stageSpaceFiles } from "../space_files.ts";
@@ -209,25 +208,14 @@ export async function runPush(parsed: ParsedCommand): Promise<number> {
       return 0;
     }
     await requireDocker();
-    let dockerfile: string | undefined;
-    if (web) {
-      // Set the variable in the image itself (a build argument the Dockerfile never reads would do nothing).
-      const source = await Deno.readTextFile(`${dir}/Dockerfile`).catch(() => {
-        throw new CliError(`No Dockerfile in "${dir}"`);
-      });
-      dockerfile = `.openenv-push.Dockerfile`;
-      await Deno.writeTextFile(`${dir}/${dockerfile}`, setWebInterface(source, true));
-    }
-    try {
-      await buildImage(dir, {
-        tag: image,
-        dockerfile,
-        baseImage: stringFlag(values, "base-image"),
-        verbose: values.verbose === true,
-      });
-    } finally {
-      if (dockerfile) await Deno.remove(`${dir}/${dockerfile}`).catch(() => {});
-    }
+    // The variable goes into the image itself: a build argument the Dockerfile
+    // never declares would do nothing.
+    await buildImage(dir, {
+      tag: image,
+      baseImage: stringFlag(values, "base-image"),
+      verbose: values.verbose === true,
+      webInterface: web ? true : undefined,
+    });
     await dockerPush(image, values.verbose === true);
     success(`Pushed ${style.bold(image)}`);
     out(image);

@@ -63,31 +63,45 @@ export function denoJson(imports: Record<string, string>): string {
   ) + "\n";
 }
 
-/** `Dockerfile`: the official Deno image, dependencies cached at build time. */
+/** File name of an optional CA bundle in the build context (for TLS-intercepting proxies). */
+export const EXTRA_CA_FILE = ".openenv-extra-ca.pem";
+
+/**
+ * `Dockerfile`: two stages on the official Deno image. The build stage
+ * bundles the server and its npm dependencies into one file; the final image
+ * is the base image plus that file, run with `--no-npm --no-remote` (it can
+ * load no code it was not built with).
+ */
 export function dockerfile(n: EnvNames): string {
   return `# ${n.name}: OpenEnv environment server (Deno).
-# Build: openenv build   (or: docker build -t openenv-${n.short} .)
-# Run:   docker run -p 8000:8000 openenv-${n.short}
+# Build: openenv build      (or: docker build -t ${defaultImageTag(n)} .)
+# Run:   docker run --init -p 8000:8000 ${defaultImageTag(n)}
 ARG BASE_IMAGE=${DEFAULT_BASE_IMAGE}
-FROM \${BASE_IMAGE}
 
-# Optional PEM bundle for builds behind a TLS-intercepting proxy (not needed on Hugging Face).
-ARG EXTRA_CA_CERTS=""
-ENV PORT=8000 HOST=0.0.0.0
-WORKDIR /app
+FROM \${BASE_IMAGE} AS build
+WORKDIR /src
 COPY . .
-RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\\n' "$EXTRA_CA_CERTS" >/tmp/extra-ca.pem; \\
-      export DENO_CERT=/tmp/extra-ca.pem; fi; \\
-    deno cache server.ts && rm -f /tmp/extra-ca.pem && chmod -R a+rX /app "$DENO_DIR"
+# \`openenv build\` adds ${EXTRA_CA_FILE} to the context behind a TLS-intercepting proxy.
+RUN if [ -f ${EXTRA_CA_FILE} ]; then export DENO_CERT=/src/${EXTRA_CA_FILE}; fi && \\
+    mkdir -p /out && deno bundle --quiet -o /out/server.js server.ts
 
+FROM \${BASE_IMAGE}
+WORKDIR /app
+COPY --from=build /out/server.js ./server.js
+USER deno
+ENV PORT=8000 HOST=0.0.0.0
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \\
   CMD ["deno", "eval", "const r = await fetch('http://127.0.0.1:8000/health'); Deno.exit(r.ok ? 0 : 1)"]
 ENTRYPOINT ["deno"]
-CMD ["run", "--cached-only", "--allow-net", "--allow-read=/app", "--allow-env=${
+CMD ["run", "--no-config", "--no-npm", "--no-remote", "--allow-net", "--allow-env=${
     SERVER_ENV_VARS.join(",")
-  }", "server.ts"]
+  }", "server.js"]
 `;
+}
+
+function defaultImageTag(n: EnvNames): string {
+  return `openenv-${n.short.toLowerCase()}`;
 }
 
 /** `.dockerignore`. */
