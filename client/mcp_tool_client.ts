@@ -251,7 +251,7 @@ export class MCPToolClient extends EnvClient {
     name: string,
     args: Record<string, unknown> = {},
     options: CallOptions = {},
-  ): Promise<StepResult<Json>> {
+  ): Promise<StepResult<Record<string, unknown>>> {
     if (this.transport === "http") {
       throw new TypeError(
         "callToolStep needs the ws transport: HTTP /mcp tool calls are not steps",

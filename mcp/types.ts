@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ActionSchema, ObservationSchema } from "../core/models.ts";
 
 /** Arguments of a tool call: a JSON object. */
-const ArgumentsSchema = z.record(z.string(), z.unknown());
+const ArgumentsSchema: z.ZodRecord<z.ZodString, z.ZodUnknown> = z.record(z.string(), z.unknown());
 
 /**
  * Step action that asks for the tool list: `{"type":"list_tools"}`.
@@ -31,8 +31,18 @@ export const ListToolsAction: z.ZodObject<{
 /** A value of {@linkcode ListToolsAction}. */
 export type ListToolsAction = z.infer<typeof ListToolsAction>;
 
-// Inside a union only `call_tool` may omit `type`, so this variant requires it.
-const ListToolsActionTagged: z.ZodObject<{
+/**
+ * {@linkcode ListToolsAction} with `type` required: inside a union only a
+ * `call_tool` may omit `type`.
+ *
+ * @example
+ * ```ts
+ * import { ListToolsActionTagged } from "@openenv/core/mcp";
+ *
+ * ListToolsActionTagged.safeParse({}).success; // false
+ * ```
+ */
+export const ListToolsActionTagged: z.ZodObject<{
   metadata: typeof ActionSchema.shape.metadata;
   type: z.ZodLiteral<"list_tools">;
 }, z.core.$strict> = ListToolsAction.extend({
@@ -55,7 +65,7 @@ export const CallToolAction: z.ZodObject<{
   metadata: typeof ActionSchema.shape.metadata;
   type: z.ZodDefault<z.ZodLiteral<"call_tool">>;
   tool_name: z.ZodString;
-  arguments: z.ZodDefault<typeof ArgumentsSchema>;
+  arguments: z.ZodDefault<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 }, z.core.$strict> = ActionSchema.extend({
   type: z.literal("call_tool").default("call_tool").describe("Action type discriminator"),
   tool_name: z.string().describe("Name of the tool to call"),

@@ -28,7 +28,11 @@ import { Rubric } from "./rubric.ts";
 export class Sequential<A = any, O = any> extends Rubric<A, O> {
   readonly #list: Rubric[];
 
-  /** @param rubrics Children, run in this order. */
+  /**
+   * Creates the sequence.
+   *
+   * @param rubrics Children, run in this order.
+   */
   constructor(...rubrics: Rubric[]) {
     super();
     rubrics.forEach((r, i) => this.addChild(`rubric_${i}`, r));
@@ -90,6 +94,8 @@ export class Gate<A = any, O = any> extends Rubric<A, O> {
   threshold: number;
 
   /**
+   * Creates the rubric.
+   *
    * @param rubric The rubric to gate.
    * @param options The threshold.
    */
@@ -134,6 +140,8 @@ export class WeightedSum<A = any, O = any> extends Rubric<A, O> {
   readonly #weights: number[];
 
   /**
+   * Creates the rubric.
+   *
    * @param rubrics Children.
    * @param weights One weight per child, summing to 1 (within 1e-6).
    * @throws {RangeError} When the lengths differ or the weights do not sum to 1.
@@ -187,7 +195,11 @@ export class WeightedSum<A = any, O = any> extends Rubric<A, O> {
 export class RubricList<A = any, O = any> extends Rubric<A, O> implements Iterable<Rubric> {
   readonly #list: Rubric[] = [];
 
-  /** @param rubrics Initial children. */
+  /**
+   * Creates the list.
+   *
+   * @param rubrics Initial children.
+   */
   constructor(rubrics: Rubric[] = []) {
     super();
     this.extend(rubrics);
@@ -244,7 +256,11 @@ export class RubricList<A = any, O = any> extends Rubric<A, O> implements Iterab
 export class RubricDict<A = any, O = any> extends Rubric<A, O> implements Iterable<string> {
   readonly #map = new Map<string, Rubric>();
 
-  /** @param rubrics Initial entries. */
+  /**
+   * Creates the dict.
+   *
+   * @param rubrics Initial entries.
+   */
   constructor(rubrics: Record<string, Rubric> = {}) {
     super();
     this.update(rubrics);

@@ -57,6 +57,8 @@ export class LLMJudge<A = any, O = any> extends Rubric<A, O> {
   readonly #client: LLMClient;
 
   /**
+   * Creates the rubric.
+   *
    * @param promptTemplate Template with `{action}` and `{observation}` fields.
    * @param client The model endpoint.
    * @param options Score pattern, default score and normalisation.

@@ -53,6 +53,8 @@ export class OpenAIChatClient implements LLMClient {
   readonly #options: OpenAIChatClientOptions;
 
   /**
+   * Creates the client.
+   *
    * @param options Endpoint, model and sampling settings.
    * @throws {TypeError} When `baseUrl` is not a URL or `model` is empty.
    */

@@ -201,7 +201,11 @@ export abstract class Rubric<A = any, O = any> {
 export class FunctionRubric<A = any, O = any> extends Rubric<A, O> {
   readonly #fn: (action: A, observation: O) => MaybePromise<number>;
 
-  /** @param fn Computes the score; may be async. */
+  /**
+   * Wraps a function.
+   *
+   * @param fn Computes the score; may be async.
+   */
   constructor(fn: (action: A, observation: O) => MaybePromise<number>) {
     super();
     if (typeof fn !== "function") throw new TypeError("FunctionRubric needs a function");

@@ -64,7 +64,11 @@ export abstract class TrajectoryRubric<A = any, O = any> extends Rubric<A, O> {
   #final: { length: number; score: MaybePromise<number> } | null = null;
   readonly #scoreFn?: (trajectory: TrajectoryStep<A, O>[]) => MaybePromise<number>;
 
-  /** @param options Intermediate reward and, optionally, the trajectory scorer. */
+  /**
+   * Creates the rubric.
+   *
+   * @param options Intermediate reward and, optionally, the trajectory scorer.
+   */
   constructor(options: TrajectoryRubricOptions<A, O> = {}) {
     super();
     this.intermediateReward = options.intermediateReward ?? 0.0;
@@ -182,6 +186,8 @@ export class ExponentialDiscountingTrajectoryRubric<A = any, O = any>
   gamma: number;
 
   /**
+   * Creates the rubric.
+   *
    * @param options Discount factor, intermediate reward and scorer.
    * @throws {RangeError} When gamma is outside [0, 1].
    */

@@ -7,19 +7,26 @@
  * @module
  */
 import type { EnvironmentMetadata, MaybePromise, ResetOptions, StepOptions } from "@openenv/core";
-import { defineTool, type McpAction, MCPEnvironment, type McpObservation } from "@openenv/core/mcp";
+import {
+  defineTool,
+  type McpAction,
+  MCPEnvironment,
+  type McpObservation,
+  type ToolDefinition,
+} from "@openenv/core/mcp";
 import { z } from "zod";
 import type { EchoAction, EchoObservation, EchoState } from "./models.ts";
 
 /** Reward per character of the echoed message. */
 export const REWARD_PER_CHARACTER = 0.1;
 
-const MessageInput = z.strictObject({
+/** Arguments of both echo tools: `{message}`. */
+export const MessageInput: z.ZodObject<{ message: z.ZodString }, z.core.$strict> = z.strictObject({
   message: z.string().describe("The message to echo back"),
 });
 
 /** Tool `echo_message`: returns the message unchanged. */
-export const echoMessageTool = defineTool({
+export const echoMessageTool: ToolDefinition<typeof MessageInput, string> = defineTool({
   name: "echo_message",
   description: "Echo back the provided message.",
   input: MessageInput,
@@ -27,7 +34,10 @@ export const echoMessageTool = defineTool({
 });
 
 /** Tool `echo_with_length`: returns `{message, length}`. */
-export const echoWithLengthTool = defineTool({
+export const echoWithLengthTool: ToolDefinition<
+  typeof MessageInput,
+  { message: string; length: number }
+> = defineTool({
   name: "echo_with_length",
   description: "Echo back the message with its length.",
   input: MessageInput,
