@@ -34,7 +34,8 @@ export function floatLiteral(value: number | boolean | null): string {
   if (typeof value === "boolean") return value ? "1.0" : "0.0";
   if (!Number.isFinite(value)) return "null";
   if (Number.isInteger(value)) {
-    return Math.abs(value) < 1e16 ? value.toFixed(1) : value.toExponential();
+    // `3 + ".0"` is several times faster than toFixed(1); String(-0) is "0".
+    return Math.abs(value) < 1e16 ? value + ".0" : value.toExponential();
   }
   return String(value);
 }
@@ -185,34 +186,62 @@ export function stringifyWithFloats(value: unknown, plan: FloatPlan | null): str
   return encode(value, plan) ?? "null";
 }
 
+const quotedKeys = new Map<string, string>();
+
+/** `JSON.stringify` of a key, cached: observations reuse a small set of keys. */
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** `JSON.stringify` of a value, with fast paths for the primitives. */
+function plain(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    default:
+      return JSON.stringify(value);
+  }
+}
+
 /** Encodes one value; `undefined` means "omit" (as JSON.stringify does). */
 function encode(value: unknown, plan: FloatPlan): string | undefined {
-  if (
-    value !== null && typeof value === "object" &&
-    typeof (value as { toJSON?: unknown }).toJSON === "function"
-  ) {
-    value = (value as { toJSON: () => unknown }).toJSON();
-  }
   if (typeof value === "number") {
-    return plan.float && Number.isFinite(value) ? floatLiteral(value) : JSON.stringify(value);
+    return plan.float && Number.isFinite(value) ? floatLiteral(value) : plain(value);
   }
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return plain(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    return encode((value as { toJSON: () => unknown }).toJSON(), plan);
+  }
   if (Array.isArray(value)) {
     if (!plan.item && !plan.items) return JSON.stringify(value);
-    const parts = value.map((item, i) => {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
       const itemPlan = plan.item ?? plan.items?.[i];
-      const text = itemPlan ? encode(item, itemPlan) : JSON.stringify(item);
-      return text ?? "null";
-    });
-    return `[${parts.join(",")}]`;
+      const text = itemPlan ? encode(value[i], itemPlan) : plain(value[i]);
+      out += (i ? "," : "") + (text ?? "null");
+    }
+    return out + "]";
   }
   if (!plan.fields && !plan.values) return JSON.stringify(value);
-  const parts: string[] = [];
-  for (const key of Object.keys(value)) {
+  let out = "{";
+  let first = true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = (value as Record<string, unknown>)[key];
     const itemPlan = plan.fields ? plan.fields.get(key) : plan.values;
-    const text = itemPlan ? encode(item, itemPlan) : JSON.stringify(item);
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    const text = itemPlan ? encode(item, itemPlan) : plain(item);
+    if (text === undefined) continue;
+    out += `${first ? "" : ","}${quoteKey(key)}:${text}`;
+    first = false;
   }
-  return `{${parts.join(",")}}`;
+  return out + "}";
 }
