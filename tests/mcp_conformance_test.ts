@@ -390,3 +390,21 @@ Deno.test("echo over /ws: tool calls count as steps, reset zeroes, echo_with_len
   const classic = await ws.request({ type: "step", data: { message: "hi" } }) as Any;
   assert.equal(classic.data.observation.echoed_message, "hi");
 });
+
+Deno.test("a non-MCP action schema gets no silent bypass: tool actions are validation errors", async () => {
+  const { EchoAction, EchoEnvironment, EchoObservation } = await import("../envs/echo/mod.ts");
+  const app = createApp(() => new EchoEnvironment(), {
+    action: EchoAction,
+    observation: EchoObservation,
+  });
+  await using server = startTestServer(app);
+  for (const action of [{ type: "list_tools" }, { type: "call_tool", tool_name: "echo_message" }]) {
+    const res = await fetch(`${server.url}/step`, {
+      method: "POST",
+      body: JSON.stringify({ action }),
+    });
+    assert.equal(res.status, 422);
+    const body = await res.json();
+    assert.ok(body.detail.some((d: Any) => d.type === "extra_forbidden" && d.loc[0] === "type"));
+  }
+});
