@@ -104,6 +104,25 @@ Deno.test("EnvClient times out a call, then skips its late reply", async () => {
   assert.equal((await env.state()).step_count, 2);
 });
 
+Deno.test("EnvClient keeps replies matched when many calls time out in between", async () => {
+  const { app, probe } = createTestApp();
+  await using server = startTestServer(app);
+  await using env = new EnvClient<{ message: string }, TestObservation>(server.url);
+  await env.reset();
+  // Each round: a slow step that is sent, then times out before its reply,
+  // and a quick step queued behind it that must get its own reply (never the
+  // late reply of the timed-out step).
+  for (let i = 0; i < 10; i++) {
+    const slow = env.step({ message: "slow:40" }, { timeoutS: 0.01 });
+    const quick = env.step({ message: `quick-${i}` }, { timeoutS: 30 });
+    await assert.rejects(slow, TimeoutError);
+    assert.equal((await quick).observation.echoed, `quick-${i}`);
+  }
+  // Every slow step reached the server, so ten late replies were skipped.
+  assert.equal(probe.stepsStarted, 20);
+  assert.equal((await env.state()).step_count, 20);
+});
+
 Deno.test("EnvClient honours AbortSignal, in flight and while queued", async () => {
   const { app, probe } = createTestApp();
   await using server = startTestServer(app);
