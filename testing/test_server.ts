@@ -6,7 +6,6 @@
  */
 import type { EnvServerApp } from "../server/create_app.ts";
 
-
 /** A server started by {@linkcode startTestServer}. */
 export interface TestServer {
   /** Base URL, `http://127.0.0.1:<port>`. */
