@@ -127,16 +127,23 @@ export async function validateFolder(
 
   if (!options.skipTypeCheck && entryInfo?.isFile) {
     options.onStep?.("deno check");
-    const modules = [entry, ...(app && app !== entry ? [app] : [])];
+    // Every top-level module (entry, app, client, tests), so a broken client or test shows up too.
+    const modules: string[] = [];
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && /\.(ts|tsx|mts)$/.test(e.name)) modules.push(e.name);
+    }
+    modules.sort();
     const result = await $`${Deno.execPath()} check ${modules}`.cwd(dir)
       .env({ NO_COLOR: "1" }).stdout("piped").stderr("piped").noThrow();
     const output = (result.stderr + result.stdout).trim();
     add({
       id: "type_check",
-      description: `\`deno check\` passes for ${modules.join(", ")}`,
+      description: `\`deno check\` passes for ${modules.length} module(s)`,
       required: true,
       passed: result.code === 0,
-      details: result.code === 0 ? undefined : output.split("\n").slice(-15).join("\n        "),
+      details: result.code === 0
+        ? modules.join(", ")
+        : output.split("\n").slice(-15).join("\n        "),
     });
   }
 
