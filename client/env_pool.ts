@@ -243,31 +243,43 @@ export class EnvPool<
 
   /**
    * Steps every slot with its own action: `actions[i]` goes to slot `i`.
+   * With `indices`, only those slots step (for example the ones whose
+   * episode is not over): `actions[k]` goes to slot `indices[k]`.
    *
-   * @param actions One action per slot.
-   * @param call A signal and a per-call time limit.
-   * @returns One settled outcome per slot, in slot order.
-   * @throws {RangeError} When there is not exactly one action per slot.
+   * @param actions One action per slot (or per entry of `indices`).
+   * @param call A signal, a per-call time limit and the slots to step.
+   * @returns One settled outcome per stepped slot, in the same order.
+   * @throws {RangeError} When the actions and the slots do not pair up, or a slot does not exist.
    *
-   * @example
+   * @example Step only the slots still running
    * ```ts ignore
-   * const outcomes = await pool.stepAll(actions);
-   * const rewards = outcomes.map((o) => o.status === "fulfilled" ? o.value.reward : null);
+   * const running = pool.indices.filter((i) => !done[i]);
+   * const outcomes = await pool.stepAll(running.map((i) => policy(obs[i])), { indices: running });
    * ```
    */
-  stepAll(actions: A[], call: CallOptions = {}): Promise<Settled<StepResult<O>>[]> {
-    if (!Array.isArray(actions) || actions.length !== this.size) {
+  stepAll(
+    actions: A[],
+    call: CallOptions & { indices?: number[] } = {},
+  ): Promise<Settled<StepResult<O>>[]> {
+    const indices = call.indices ?? this.indices;
+    if (!Array.isArray(actions) || actions.length !== indices.length) {
+      const got = Array.isArray(actions) ? actions.length : typeof actions;
       return Promise.reject(
         new RangeError(
-          `stepAll needs one action per session: got ${
-            Array.isArray(actions) ? actions.length : typeof actions
-          }, the pool has ${this.size}`,
+          call.indices
+            ? `stepAll needs one action per index: got ${got} action(s) for ${indices.length} index(es)`
+            : `stepAll needs one action per session: got ${got}, the pool has ${this.size}`,
         ),
       );
     }
+    if (new Set(indices).size !== indices.length) {
+      return Promise.reject(new RangeError(`stepAll indices repeat a slot: ${indices.join(", ")}`));
+    }
+    const actionOf = new Map(indices.map((slot, k) => [slot, actions[k]]));
     return this.#all(
-      this.indices,
-      (slot, i) => slot.session.step(actions[i], { signal: call.signal, timeoutS: call.timeoutS }),
+      indices,
+      (slot, i) =>
+        slot.session.step(actionOf.get(i)!, { signal: call.signal, timeoutS: call.timeoutS }),
     );
   }
 

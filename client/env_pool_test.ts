@@ -146,3 +146,29 @@ Deno.test("EnvPool works over HttpEnvClient sessions", async () => {
   await pool.close();
   assert.equal(app.sessions.size, 0);
 });
+
+Deno.test("EnvPool.stepAll() with indices steps only those slots", async () => {
+  const { app } = createTestApp();
+  await using server = startTestServer(app);
+  await using pool = new EnvPool<Msg, TestObservation>({ urls: server.url, size: 3 });
+  await pool.resetAll();
+  const out = await pool.stepAll([{ message: "two" }, { message: "zero" }], { indices: [2, 0] });
+  assert.deepEqual(
+    out.map((o) => o.status === "fulfilled" && o.value.observation.echoed),
+    ["two", "zero"],
+  );
+  const states = await pool.stateAll();
+  assert.deepEqual(
+    states.map((s) => s.status === "fulfilled" && (s.value as { step_count: number }).step_count),
+    [1, 0, 1],
+  );
+  await assert.rejects(
+    () => pool.stepAll([{ message: "x" }], { indices: [0, 1] }),
+    /one action per index: got 1 action\(s\) for 2 index\(es\)/,
+  );
+  await assert.rejects(
+    () => pool.stepAll([{ message: "x" }, { message: "y" }], { indices: [1, 1] }),
+    /repeat a slot: 1, 1/,
+  );
+  await assert.rejects(() => pool.stepAll([{ message: "x" }], { indices: [7] }), /No pool slot 7/);
+});
