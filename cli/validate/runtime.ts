@@ -39,7 +39,7 @@ const isObject = (v: unknown): v is Json =>
  * Builds the smallest action a JSON schema accepts (required fields only),
  * used for the `/ws` step check.
  */
-export function sampleFromSchema(schema: unknown, defs: Json = {}): unknown {
+export function sampleFromSchema(schema: unknown, defs: Record<string, unknown> = {}): unknown {
   if (!isObject(schema)) return null;
   if (typeof schema.$ref === "string") {
     const name = schema.$ref.split("/").pop()!;
