@@ -12,6 +12,8 @@ export interface TestServer {
   readonly url: string;
   /** WebSocket URL of the session endpoint, `ws://127.0.0.1:<port>/ws`. */
   readonly wsUrl: string;
+  /** WebSocket URL of the raw JSON-RPC endpoint, `ws://127.0.0.1:<port>/mcp`. */
+  readonly mcpUrl: string;
   /** The port bound. */
   readonly port: number;
   /** Closes sessions, then stops the server. */
@@ -46,6 +48,7 @@ export function startTestServer(app: EnvServerApp): TestServer {
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    mcpUrl: `ws://127.0.0.1:${port}/mcp`,
     port,
     close,
     [Symbol.asyncDispose]: close,
@@ -58,7 +61,10 @@ export interface RawSocket {
   readonly socket: WebSocket;
   /** Sends a value as JSON, or a string or bytes as they are. */
   send(message: unknown): void;
-  /** The next text frame, parsed as JSON. Rejects after `timeoutMs` or when the socket closes. */
+  /**
+   * The next frame: text parsed as JSON (raw text when it is not JSON), binary
+   * as received. Rejects after `timeoutMs` or when the socket closes.
+   */
   next(timeoutMs?: number): Promise<unknown>;
   /** Sends a message and returns the next reply. */
   request(message: unknown, timeoutMs?: number): Promise<unknown>;
@@ -87,7 +93,14 @@ export async function openRawSocket(url: string): Promise<RawSocket> {
   let resolveClosed!: (code: number) => void;
   const closed = new Promise<number>((r) => (resolveClosed = r));
   socket.onmessage = (e) => {
-    const value = typeof e.data === "string" ? JSON.parse(e.data) : e.data;
+    let value: unknown = e.data;
+    if (typeof e.data === "string") {
+      try {
+        value = JSON.parse(e.data);
+      } catch {
+        value = e.data; // not JSON: handed over as the raw text
+      }
+    }
     const waiter = waiters.shift();
     if (waiter) waiter.resolve(value);
     else inbox.push(value);

@@ -827,7 +827,7 @@ Deno.test("POST /mcp: a concurrent session/close during a slow tools/call yields
 
 Deno.test("WS /mcp: raw JSON-RPC tools/list and tools/call; parse errors keep the connection", async () => {
   await using server = startTestServer(calculatorApp());
-  await using ws = await openRawSocket(`${server.wsUrl.replace(/\/ws$/, "/mcp")}`);
+  await using ws = await openRawSocket(`${server.mcpUrl}`);
   const list = await ws.request({ jsonrpc: "2.0", method: "tools/list", id: 1 }) as Rpc;
   assert.ok((list.result!.tools as unknown[]).length > 0);
   const call = await ws.request({
@@ -869,7 +869,7 @@ Deno.test("WS /mcp: raw JSON-RPC tools/list and tools/call; parse errors keep th
 
 Deno.test("WS /mcp: capacity is a -32000 error, then close 1000", async () => {
   await using server = startTestServer(calculatorApp({ maxConcurrentEnvs: 1 }));
-  const url = server.wsUrl.replace(/\/ws$/, "/mcp");
+  const url = server.mcpUrl;
   await using a = await openRawSocket(url);
   await a.request({ jsonrpc: "2.0", method: "tools/list", id: 1 });
   await using b = await openRawSocket(url);

@@ -105,7 +105,7 @@ Deno.test("oversized frames get VALIDATION_ERROR naming size and limit; the sess
   assert.equal(ok.type, "observation");
   await neighbour.check();
   // The raw JSON-RPC socket applies the same limit with a JSON-RPC error.
-  await using mcp = await openRawSocket(server.wsUrl.replace(/\/ws$/, "/mcp"));
+  await using mcp = await openRawSocket(server.mcpUrl);
   const reply = await mcp.request("x".repeat(3000)) as { error: { code: number; message: string } };
   assert.equal(reply.error.code, -32600);
   assert.match(reply.error.message, /1024-byte limit/);

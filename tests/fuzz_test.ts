@@ -376,7 +376,7 @@ Deno.test(`fuzz POST /mcp and WS /mcp with 1200 seeded inputs (seed ${SEED})`, a
   const r = prng(SEED ^ 0xabcdef);
   const app = calculatorApp({ maxConcurrentEnvs: 64 });
   await using server = startTestServer(app);
-  await using ws = await openRawSocket(server.wsUrl.replace(/\/ws$/, "/mcp"));
+  await using ws = await openRawSocket(server.mcpUrl);
   // The healthy neighbour here is an HTTP MCP session with per-session state.
   const rpc = async (body: unknown) =>
     await (await fetch(`${server.url}/mcp`, { method: "POST", body: JSON.stringify(body) })).json();
