@@ -536,7 +536,10 @@ export class EnvClient<
         try {
           conn = await this.#open(signal);
         } catch (error) {
-          if (signal.aborted || error instanceof ClientClosedError) throw error;
+          // Aborts, a closed client and bad options (TypeError) are not worth retrying.
+          if (signal.aborted || error instanceof ClientClosedError || error instanceof TypeError) {
+            throw error;
+          }
           lastError = error;
           continue;
         }
