@@ -80,7 +80,12 @@ export interface CreateAppOptions {
    * @default {the generic field list}
    */
   webView?: WebViewOptions;
-  /** Largest WebSocket message accepted, in bytes. @default {16777216} */
+  /**
+   * Largest WebSocket message accepted, in bytes; a larger one gets a
+   * `VALIDATION_ERROR` and the session lives on. Deno itself drops a
+   * connection whose message exceeds 64 MiB, so values above that act as
+   * 64 MiB with a dropped connection instead of an error. @default {16777216}
+   */
   maxMessageBytes?: number;
   /** Seconds between keepalive pings on WebSockets; 0 turns them off. @default {20} */
   pingIntervalS?: number;
