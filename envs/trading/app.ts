@@ -8,6 +8,7 @@
 import { createApp, type EnvServerApp } from "@openenv/core/server";
 import { type TradingConfig, TradingEnvironment } from "./trading_environment.ts";
 import { TradingAction, TradingObservation, TradingState } from "./models.ts";
+import { tradingWebView } from "./web_view.ts";
 
 /** Options for {@linkcode createTradingApp}. */
 export interface TradingAppOptions {
@@ -15,6 +16,8 @@ export interface TradingAppOptions {
   config?: TradingConfig;
   /** Most sessions at once. @default {`$MAX_CONCURRENT_ENVS`, else 64} */
   maxConcurrentEnvs?: number;
+  /** Serve the web interface (with the price chart view). @default {`$ENABLE_WEB_INTERFACE`} */
+  webInterface?: boolean;
 }
 
 /**
@@ -34,6 +37,8 @@ export function createTradingApp(options: TradingAppOptions = {}): EnvServerApp 
     observation: TradingObservation,
     state: TradingState,
     maxConcurrentEnvs: options.maxConcurrentEnvs,
+    webInterface: options.webInterface,
+    webView: tradingWebView,
   });
 }
 

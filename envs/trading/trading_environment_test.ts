@@ -119,3 +119,13 @@ Deno.test("trading env plays a full episode over /ws", async () => {
   };
   assert.equal(bad.data.code, "VALIDATION_ERROR");
 });
+
+Deno.test("the trading web interface serves its chart view", async () => {
+  const { createTradingApp } = await import("./app.ts");
+  await using app = createTradingApp({ webInterface: true });
+  const res = await app.fetch(new Request("http://x/web/view.js"));
+  assert.equal(res.status, 200);
+  const script = await res.text();
+  assert.match(script, /export function render\(observation, container, context\)/);
+  assert.match(script, /Portfolio value this episode/);
+});
