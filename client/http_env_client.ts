@@ -158,6 +158,15 @@ export class HttpEnvClient<
       this.#sessionId = undefined;
       ({ json } = await this.#request("POST", "/reset", { body, session: "new" }, call));
     }
+    if (this.#stateful && this.#sessionId === undefined) {
+      // The server ignored the header: every later call would run on a fresh
+      // environment, silently. Say so instead.
+      throw new ProtocolError(
+        `The server at '${this.baseUrl}' did not open an HTTP session (its reply to POST /reset ` +
+          `has no '${SESSION_HEADER}' header): it only has stateless HTTP routes, as the Python ` +
+          `reference does. Use EnvClient (WebSocket) for episodes, or HttpEnvClient without 'session'`,
+      );
+    }
     return toStepResult(json, this.#schemas.observation, "reset");
   }
 

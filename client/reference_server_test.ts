@@ -9,6 +9,7 @@ import {
   EnvClient,
   HttpEnvClient,
   HttpError,
+  ProtocolError,
   ServerError,
   type StepResult,
 } from "./mod.ts";
@@ -246,5 +247,12 @@ Deno.test("EnvClient drives the official Python OpenEnv server", async (t) => {
       assert.ok(e.errors.some((i) => i.loc.includes("message") && i.type === "missing"));
       return true;
     });
+    // The reference has no stateful HTTP: asking for it is a clear error, not
+    // a silent fresh environment on every call.
+    await using stateful = new HttpEnvClient(server.url, { session: true });
+    await assert.rejects(
+      () => stateful.reset(),
+      (e: unknown) => e instanceof ProtocolError && /did not open an HTTP session/.test(e.message),
+    );
   });
 });
