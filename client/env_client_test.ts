@@ -230,12 +230,13 @@ Deno.test("EnvClient.close() ends the server session and later calls reject", as
 });
 
 Deno.test("EnvClient.close() lets the call in flight finish first", async () => {
-  const { app } = createTestApp();
+  const { app, probe } = createTestApp();
   await using server = startTestServer(app);
   const env = new EnvClient(server.url);
   await env.reset();
+  const started = probe.stepStarted;
   const step = env.step({ message: "slow:50" });
-  await new Promise((r) => setTimeout(r, 5));
+  await started;
   await env.close();
   assert.equal((await step).observation.echoed, "slow:50");
 });

@@ -82,7 +82,7 @@ Deno.test("EnvPool bounds concurrency and keeps results in slot order", async ()
     concurrency: 2,
   });
   await pool.resetAll();
-  const delays = [40, 5, 30, 1, 20, 2];
+  const delays = [100, 60, 30, 1, 20, 2];
   const out = await pool.stepAll(delays.map((d) => ({ message: `slow:${d}` })));
   assert.deepEqual(
     out.map((o) => o.status === "fulfilled" ? o.value.observation.echoed : o.reason),
