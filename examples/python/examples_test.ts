@@ -35,3 +35,35 @@ for (const venv of VENVS) {
     assert.equal((await fetch(`${server.url}/health`)).status, 200);
   });
 }
+
+for (const venv of VENVS) {
+  Deno.test(`TRL-style classes play our chess server (${venv.label})`, async () => {
+    const { createChessApp } = await import("@openenv/chess");
+    await using server = startTestServer(createChessApp());
+    const out = await runScripted(venv, "chess", server.url);
+    assert.match(
+      out.prompt as string,
+      /Board \(FEN\): rnbqkbnr\/pppppppp\/8\/8\/8\/8\/PPPPPPPP\/RNBQKBNR w/,
+    );
+    assert.match(out.prompt as string, /Legal moves: .*e2e4/);
+    // After e2e4 the built-in opponent answers: white to move again.
+    assert.match(out.first as string, /^FEN: [^ ]+ w .*Legal moves: /);
+    assert.match(out.illegal as string, /^Illegal move: /);
+    assert.equal(out.steps, 2);
+    assert.equal((out.rewards as number[]).length, 1);
+  });
+
+  Deno.test(`TRL-style classes run code on our coding server (${venv.label})`, async () => {
+    const { createCodingApp } = await import("@openenv/coding");
+    await using server = startTestServer(createCodingApp());
+    const out = await runScripted(venv, "coding", server.url);
+    assert.match(out.first as string, /^exit code 0\nstdout:\n42\n/);
+    assert.match(
+      out.second as string,
+      /^exit code 0\nstdout:\n43\n/,
+      "variables persist between calls",
+    );
+    assert.match(out.error as string, /^exit code 1\n[\s\S]*ZeroDivisionError/);
+    assert.equal(out.steps, 3);
+  });
+}
