@@ -903,3 +903,24 @@ Deno.test("createApp() accepts a class or a factory and rejects an instance with
     /Invalid mode: 'bogus'/,
   );
 });
+
+Deno.test("HTTP: /docs and /redoc serve an HTML page built from the OpenAPI document", async () => {
+  await using server = startTestServer(scriptedApp());
+  for (const path of ["/docs", "/redoc"]) {
+    const res = await fetch(`${server.url}${path}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+    const html = await res.text();
+    assert.match(html, /<html/i);
+    assert.match(html, /\/reset/);
+  }
+});
+
+Deno.test("HTTP: plain GET /ws and GET /mcp without an upgrade get 426 (ours: 404/405)", async () => {
+  await using server = startTestServer(scriptedApp());
+  for (const path of ["/ws", "/mcp"]) {
+    const res = await readJson(await fetch(`${server.url}${path}`));
+    assert.equal(res.status, 426);
+    assert.deepEqual(res.body, { detail: "Expected a WebSocket upgrade" });
+  }
+});
