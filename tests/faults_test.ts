@@ -113,6 +113,10 @@ Deno.test("oversized frames get VALIDATION_ERROR naming size and limit; the sess
 });
 
 Deno.test("a throwing reset, state or step is EXECUTION_ERROR and the session lives on", async () => {
+  // The neighbour runs on a well-behaved server beside this one; both live in one process.
+  await using good = startTestServer(scriptedApp());
+  const neighbour = await healthyNeighbour(good.wsUrl);
+  await using _n = neighbour.ws;
   await using server = startTestServer(
     scriptedApp({ script: { throwOnReset: true, throwOnState: true } }),
   );
@@ -141,6 +145,7 @@ Deno.test("a throwing reset, state or step is EXECUTION_ERROR and the session li
     assert.equal(await res.text(), "Internal Server Error");
   }
   assert.equal((await fetch(`${server.url}/health`)).status, 200);
+  await neighbour.check();
 });
 
 Deno.test("a throwing close() ends the session cleanly and frees its slot", async () => {
@@ -223,6 +228,13 @@ Deno.test("a hanging reset over HTTP hits stepTimeoutS: 500, and the server carr
   await using server = startTestServer(
     scriptedApp({ stepTimeoutS: 0.2, script: { hangOnReset: true } }),
   );
+  // A /ws session beside it (its reset would hang too: same script), stepping throughout.
+  await using beside = await openRawSocket(server.wsUrl);
+  const besideStep = async () => {
+    const reply = await frame(beside, { type: "step", data: { command: "echo", text: "b" } });
+    assert.equal(reply.type, "observation");
+  };
+  await besideStep();
   const res = await post(server.url, "/reset", {});
   assert.equal(res.status, 500);
   assert.equal(await res.text(), "Internal Server Error");
@@ -230,6 +242,7 @@ Deno.test("a hanging reset over HTTP hits stepTimeoutS: 500, and the server carr
     await post(server.url, "/step", { action: { command: "echo", text: "ok" } }),
   );
   assert.equal(step.status, 200);
+  await besideStep();
 });
 
 Deno.test("a client that disconnects mid-step: the session ends, the env is aborted and closed", async () => {
