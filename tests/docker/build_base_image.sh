@@ -14,6 +14,9 @@ deno_bin=${DENO_BIN:-$(command -v deno)} || { echo "base image: deno is not on P
 deno_bin=$(readlink -f "$deno_bin")
 version=$("$deno_bin" --version | head -1 | awk '{print $2}')
 image=denoland/deno:debian-$version
+# One build at a time: test files calling this may run in parallel.
+exec 8>/tmp/openenv-base-image.lock
+flock 8
 distroless=denoland/deno:distroless-$version
 
 if [ "${FORCE:-0}" != 1 ] && docker image inspect "$image" >/dev/null 2>&1 &&

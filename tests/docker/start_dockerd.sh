@@ -8,6 +8,9 @@ set -euo pipefail
 pidfile=${OPENENV_DOCKERD_PIDFILE:-/tmp/openenv-dockerd.pid}
 log=/tmp/openenv-dockerd.log
 
+# Callers may run in parallel: only one of them starts the daemon.
+exec 8>/tmp/openenv-dockerd.lock
+flock 8
 if docker info >/dev/null 2>&1; then
   echo "docker: daemon already running"
   exit 0
@@ -17,7 +20,7 @@ if ! command -v dockerd >/dev/null; then
   exit 1
 fi
 nohup dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
-  >"$log" 2>&1 &
+  >"$log" 2>&1 8>&- &
 echo $! >"$pidfile"
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then
