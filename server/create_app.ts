@@ -533,7 +533,8 @@ export function createApp(
       });
     }
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
-      idleTimeout: pingIntervalS > 0 ? pingIntervalS : undefined,
+      // Deno: 0 disables pings; undefined would mean its default of 30 s.
+      idleTimeout: pingIntervalS > 0 ? pingIntervalS : 0,
     });
     serveSocket(socket, rt);
     return response;
