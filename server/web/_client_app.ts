@@ -243,6 +243,7 @@ async function doStep(action) {
       done: data.done === true,
     });
     render("step");
+    updateSnippets(action);
     return data;
   } finally {
     setBusy(false);
@@ -312,6 +313,27 @@ function setEditorMode(mode) {
   }
   json.hidden = true;
   fields.hidden = false;
+}
+
+/** Fills the "Connect from code" snippets with this server's URL and an action. */
+function updateSnippets(action) {
+  const base = new URL("..", location.href).href.replace(/\/$/, "");
+  const example = action ? JSON.stringify(action) : "{}";
+  $("snippet-python").textContent = [
+    "from openenv.core import GenericEnvClient",
+    "",
+    "with GenericEnvClient(base_url=" + JSON.stringify(base) + ").sync() as env:",
+    "    env.reset()",
+    "    result = env.step(" + example + ")",
+    "    print(result.observation, result.reward, result.done)",
+  ].join("\n");
+  $("snippet-ts").textContent = [
+    'import { EnvClient } from "@openenv/core/client";',
+    "",
+    "await using env = await EnvClient.connect(" + JSON.stringify(base) + ");",
+    "await env.reset();",
+    "const { observation, reward, done } = await env.step(" + example + ");",
+  ].join("\n");
 }
 
 function useAction(action) {
@@ -561,6 +583,8 @@ function wire() {
 async function main() {
   wire();
   renderHistory();
+  const lastStep = history.filter((e) => e.kind === "step").at(-1);
+  updateSnippets(lastStep ? lastStep.action : null);
   connect();
   await Promise.all([loadSchema(), loadView()]);
   document.body.dataset.ready = "true";

@@ -98,6 +98,14 @@ export function renderPage(input: PageInput): string {
         <span class="hint">Ctrl+Enter steps from anywhere in the form.</span>
       </div>
     </form>
+    <details class="card connect" id="connect">
+      <summary><h2>Connect from code</h2></summary>
+      <p>The same environment from a program (each connection is its own session, like this tab):</p>
+      <h3>Python (official OpenEnv client)</h3>
+      <pre class="snippet" id="snippet-python"></pre>
+      <h3>TypeScript (<code>@openenv/core/client</code>)</h3>
+      <pre class="snippet" id="snippet-ts"></pre>
+    </details>
     <details class="card readme" id="readme" open>
       <summary><h2>README</h2></summary>
       <div class="markdown">${readme}</div>

@@ -73,8 +73,9 @@ button.small { padding: 0.1rem 0.5rem; font-size: 0.85rem; }
 .buttons { display: flex; gap: 0.8rem; align-items: center; flex-wrap: wrap; }
 .alert:empty { display: none; }
 .alert { color: var(--error); background: var(--error-bg); border-radius: 4px; padding: 0.5rem 0.7rem; margin-bottom: 0.7rem; white-space: pre-wrap; }
-.readme summary { cursor: pointer; }
-.readme summary h2 { display: inline; }
+details.card > summary { cursor: pointer; }
+details.card > summary h2 { display: inline; }
+.connect h3 { font-size: 0.9rem; margin-top: 0.6rem; }
 .markdown table { border-collapse: collapse; }
 .markdown th, .markdown td { border: 1px solid var(--line); padding: 0.2rem 0.5rem; }
 .summary { display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; margin: 0 0 0.5rem; }

@@ -7,6 +7,7 @@ import { createApp } from "@openenv/core/server";
 import { openRawSocket, startTestServer } from "@openenv/core/testing";
 import { EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
 import type { Page } from "playwright-core";
+import { runInVenv, VENVS } from "../interop/_python.ts";
 import { launchBrowser, openUi, saveScreenshot } from "./_browser.ts";
 
 // The page's globals, as far as these tests use them inside page functions
@@ -119,6 +120,35 @@ Deno.test("web UI: an echo episode played through the form shows rewards, state 
   assert.match(opened ?? "", /"message": "hello"/);
   assert.match(opened ?? "", /"echoed_message": "hello"/);
   await saveScreenshot(page, "web_ui_echo");
+
+  // The "Connect from code" snippets name this server and the last action, and they run.
+  const python = (await text(page, "#snippet-python")) ?? "";
+  assert.match(python, new RegExp(`GenericEnvClient\\(base_url="${server.url}"\\)`));
+  assert.match(python, /env\.step\(\{"message":"abc"\}\)/);
+  const ran = await runInVenv(VENVS[0], "python", ["-c", python]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(ran.stdout, /echoed_message': 'abc'.* 0\.3\d* False/);
+  const ts = (await text(page, "#snippet-ts")) ?? "";
+  // Inside the repository, so "@openenv/core/client" resolves through the workspace.
+  const dir = new URL("../../.cache/", import.meta.url);
+  await Deno.mkdir(dir, { recursive: true });
+  const file = new URL(`web_snippet_${crypto.randomUUID()}.ts`, dir);
+  await Deno.writeTextFile(
+    file,
+    `${ts}\nconsole.log(JSON.stringify({ observation, reward, done }));\n`,
+  );
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", "--quiet", file.pathname],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoded = new TextDecoder().decode(out.stdout);
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    assert.equal(JSON.parse(decoded).observation.echoed_message, "abc");
+  } finally {
+    await Deno.remove(file);
+  }
 
   // "Use this action" puts an old action back into the form.
   await page.click("#history > li:nth-child(2) button");
