@@ -409,6 +409,51 @@ Deno.test(`fuzz POST /mcp and WS /mcp with 1200 seeded inputs (seed ${SEED})`, a
   assert.ok(app.sessions.size <= 64);
 });
 
+Deno.test(`fuzz HTTP methods and paths with 400 seeded requests (seed ${SEED})`, async () => {
+  const r = prng(SEED ^ 0x9a7b);
+  await using server = startTestServer(scriptedApp());
+  const healthy = await neighbour(server.wsUrl);
+  await using _h = healthy.ws;
+  const paths = ["/reset", "/step", "/state", "/health", "/metadata", "/schema", "/mcp", "/ws"];
+  const extra = [
+    "/openapi.json",
+    "/docs",
+    "/redoc",
+    "/session",
+    "/",
+    "/web",
+    "/reset/",
+    "/%00",
+    "/..",
+  ];
+  for (let i = 0; i < 400; i++) {
+    const method = r.pick(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
+    const path = r.next() < 0.8
+      ? r.pick([...paths, ...extra])
+      : `/${encodeURIComponent(mutateText(r, r.pick(paths)))}`;
+    const body = method === "GET" || method === "HEAD" ? undefined : input(r, STEP_SEEDS);
+    const res = await fetch(`${server.url}${path}`, { method, body });
+    const text = await res.text();
+    const where = `${method} ${path} #${i}`;
+    assert.ok(
+      [200, 404, 405, 422, 426, 500].includes(res.status),
+      `${where}: ${res.status} ${text}`,
+    );
+    const unknownSession = path === "/session" && res.status === 404;
+    if (unknownSession) assert.match(JSON.parse(text).detail, /^Unknown session: /, where);
+    else if ((res.status === 404 || res.status === 405) && method !== "HEAD") {
+      assert.deepEqual(
+        JSON.parse(text),
+        { detail: res.status === 404 ? "Not Found" : "Method Not Allowed" },
+        where,
+      );
+    }
+    if (res.status === 500) assert.equal(text, "Internal Server Error", where);
+    if (i % 50 === 0) await healthy.check();
+  }
+  await healthy.check();
+});
+
 const ECHO_SEEDS = [
   { type: "reset", data: {} },
   { type: "step", data: { message: "hi" } },
