@@ -120,7 +120,7 @@ export function renderBarChart(chart: BarChart): string {
       const v = s.values[ci];
       const y = gy + si * (barH + gap);
       if (v === null || !Number.isFinite(v)) {
-        out.push(`<text x="${left + 4}" y="${y + barH - 4}" fill="#8a8f98">not measured</text>`);
+        out.push(`<text x="${left + 4}" y="${y + barH - 4}" fill="#8a8f98">n/a</text>`);
         return;
       }
       const w = Math.max(1, v > 0 ? scale(v) : 1);

@@ -5,8 +5,9 @@
  *
  * Measures one connection stepping sequentially (median, p99) and 8 and 64
  * connections in a closed loop (steps per second), in interleaved rounds, and
- * prints the ratios. Goals: median within 1.5x of the baseline, throughput at
- * 8 and 64 connections within 1.5x.
+ * prints the ratios, with the server's CPU time per step (from /proc, which
+ * other load on the machine does not skew). Goals: median within 1.5x of the
+ * baseline, throughput at 8 and 64 connections within 1.5x.
  *
  * ```sh
  * deno run -A bench/step_latency.ts            # full run, writes bench/results/step_latency.json
@@ -119,12 +120,21 @@ export async function main(argv: string[] = Deno.args): Promise<StepLatencyData>
     ratios[`throughput${c}`] = targets.raw.throughput[c].perSecond /
       targets.ours.throughput[c].perSecond;
   }
+  for (const c of CONNECTIONS) {
+    ratios[`serverCpu${c}`] = targets.ours.throughput[c].serverCpuUs /
+      targets.raw.throughput[c].serverCpuUs;
+  }
   const goals = [
-    { name: "median latency, 1 connection", limit: 1.5, ratio: ratios.medianLatency },
+    { name: "median latency, 1 connection (ours ÷ raw)", limit: 1.5, ratio: ratios.medianLatency },
     ...CONNECTIONS.map((c) => ({
-      name: `throughput, ${c} connections`,
+      name: `throughput, ${c} connections (raw ÷ ours)`,
       limit: 1.5,
       ratio: ratios[`throughput${c}`],
+    })),
+    ...CONNECTIONS.map((c) => ({
+      name: `server CPU per step, ${c} connections (ours ÷ raw)`,
+      limit: 1.5,
+      ratio: ratios[`serverCpu${c}`],
     })),
   ].map((g) => ({ ...g, met: g.ratio <= g.limit }));
   const data: StepLatencyData = { config, targets, ratios, goals };
@@ -153,6 +163,15 @@ export async function main(argv: string[] = Deno.args): Promise<StepLatencyData>
       o.throughput[c].perSecond,
       ratios[`throughput${c}`],
       "",
+    );
+  }
+  for (const c of CONNECTIONS) {
+    row(
+      `${c} conn server CPU/step`,
+      r.throughput[c].serverCpuUs,
+      o.throughput[c].serverCpuUs,
+      ratios[`serverCpu${c}`],
+      "µs",
     );
   }
   for (const g of goals) {
