@@ -259,33 +259,3 @@ export function denoSettings(manifest: Manifest): DenoBlock {
   const app = manifest.app && /\.(ts|js|mts|mjs)$/.test(manifest.app) ? manifest.app : undefined;
   return { entry: "server.ts", app };
 }
-
-/**
- * Deno permission flags for `permissions`; relative `read`/`write` paths are
- * resolved against `baseDir`.
- *
- * @example
- * ```ts
- * import { permissionFlags } from "@openenv/cli/lib";
- *
- * permissionFlags({ net: ["example.com"], env: true }, "/srv/env");
- * // ["--allow-net=example.com", "--allow-env"]
- * ```
- */
-export function permissionFlags(permissions: DenoPermissions, baseDir: string): string[] {
-  const flags: string[] = [];
-  for (const [name, value] of Object.entries(permissions)) {
-    if (value === undefined || value === false) continue;
-    if (value === true) {
-      flags.push(`--allow-${name}`);
-      continue;
-    }
-    const items = (name === "read" || name === "write")
-      ? value.map((p: string) =>
-        p.startsWith("/") ? p : `${baseDir.replace(/\/+$/, "")}/${p}`.replace(/\/\.$/, "")
-      )
-      : value;
-    if (items.length > 0) flags.push(`--allow-${name}=${items.join(",")}`);
-  }
-  return flags;
-}

@@ -3,7 +3,6 @@ import { CliError } from "./errors.ts";
 import {
   denoSettings,
   parseManifest,
-  permissionFlags,
   readManifest,
   stringifyManifest,
   writeManifest,
@@ -114,12 +113,5 @@ Deno.test("the Python tools read our manifest and ignore the deno block", async 
   assert.equal(
     new TextDecoder().decode(out.stdout).trim(),
     "my_env 1 8000 ['app', 'deno', 'name', 'port', 'runtime', 'spec_version', 'type']",
-  );
-});
-
-Deno.test("permissionFlags turns requests into deno flags", () => {
-  assert.deepEqual(
-    permissionFlags({ net: ["a.com:443"], read: [".", "data"], env: true, write: false }, "/srv/e"),
-    ["--allow-net=a.com:443", "--allow-read=/srv/e,/srv/e/data", "--allow-env"],
   );
 });

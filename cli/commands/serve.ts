@@ -14,7 +14,8 @@ import {
 import { requireDir, resolvePath, statOrNull } from "../_fs.ts";
 import { err, step, style, success, warn } from "../_ui.ts";
 import { CliError, UsageError } from "../errors.ts";
-import { type DenoPermissions, denoSettings, permissionFlags, readManifest } from "../manifest.ts";
+import { mergePermissions, permissionFlags } from "@openenv/core/providers";
+import { denoSettings, readManifest } from "../manifest.ts";
 import { SERVER_ENV_VARS } from "../templates/mod.ts";
 
 /** The `serve` command. */
@@ -22,8 +23,9 @@ export const serveSpec: CommandSpec = {
   name: "serve",
   summary: "Run an environment server locally",
   description: `
-Runs the environment's entry module (openenv.yaml \`deno.entry\`, default
-server.ts) in a Deno subprocess with least privilege: network only on its own
+Runs the app module (openenv.yaml \`deno.app\`) with \`deno serve\` on exactly
+the host and port given (or, without an app module, \`deno.entry\` with $HOST
+and $PORT) in a Deno subprocess with least privilege: network only on its own
 host:port (plus hosts the manifest lists), read access to its folder, the
 server's environment variables, and whatever \`deno.permissions\` in
 openenv.yaml asks for. Nothing else. Stops cleanly on Ctrl-C.`,
@@ -102,36 +104,32 @@ export async function serveCommandArgs(
       hint: "Set `deno.entry` in openenv.yaml to the module that starts the server.",
     });
   }
-  const asked: DenoPermissions = settings.permissions ?? {};
   const envKeys = [...new Set([...SERVER_ENV_VARS, ...(options.envKeys ?? [])])];
-  const permissions: DenoPermissions = {
-    ...asked,
-    net: asked.net === true
-      ? true
-      : [`${options.host}:${options.port}`, ...(Array.isArray(asked.net) ? asked.net : [])],
-    read: asked.read === true ? true : [".", ...(Array.isArray(asked.read) ? asked.read : [])],
-    env: asked.env === true
-      ? true
-      : [...new Set([...envKeys, ...(Array.isArray(asked.env) ? asked.env : [])])],
-  };
-  const flags = options.allowAll ? ["--allow-all"] : permissionFlags(permissions, dir);
+  // The process provider's rules: its own host:port, its folder, the server's
+  // variables, plus what the manifest asks for.
+  const permissions = mergePermissions(settings.permissions ?? {}, { read: ["."], env: envKeys });
+  const flags = options.allowAll
+    ? ["--allow-all"]
+    : permissionFlags(permissions, { port: options.port, baseDir: dir, hostname: options.host });
   const config = (await statOrNull(`${dir}/deno.json`)) ? ["--config", `${dir}/deno.json`] : [];
   const watch = options.watch ? ["--watch"] : [];
-  if (entryExists) {
-    return ["run", ...watch, "--no-prompt", ...config, ...flags, settings.entry];
+  const appExists = app !== undefined && (await statOrNull(`${dir}/${app}`))?.isFile === true;
+  if (appExists) {
+    // `deno serve` binds exactly the host and port asked for, whatever the entry module does.
+    return [
+      "serve",
+      ...watch,
+      "--no-prompt",
+      ...config,
+      ...flags,
+      "--host",
+      options.host,
+      "--port",
+      String(options.port),
+      app!,
+    ];
   }
-  return [
-    "serve",
-    ...watch,
-    "--no-prompt",
-    ...config,
-    ...flags,
-    "--host",
-    options.host,
-    "--port",
-    String(options.port),
-    app!,
-  ];
+  return ["run", ...watch, "--no-prompt", ...config, ...flags, settings.entry];
 }
 
 function freePort(host: string): number {
@@ -203,7 +201,9 @@ export async function runServe(parsed: ParsedCommand): Promise<number> {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
+  let stopping = false;
   const forward = (signal: Deno.Signal) => () => {
+    stopping = true;
     try {
       child.kill(signal);
     } catch { /* already gone */ }
@@ -222,7 +222,7 @@ export async function runServe(parsed: ParsedCommand): Promise<number> {
           (values.web ? `      ${url}/web  web UI` : ""),
       );
       err(style.dim(values.watch ? "  Watching for changes. Ctrl-C stops." : "  Ctrl-C stops."));
-    } else if (!values.watch) {
+    } else if (!values.watch && !stopping) {
       const exited = await Promise.race([
         status,
         new Promise<null>((r) => setTimeout(() => r(null), 10)),

@@ -82,6 +82,26 @@ Deno.test("init, test, validate, serve and play an episode", async (t) => {
         assert.deepEqual([state.episode_id, state.step_count], ["e2e", 1]);
       });
 
+      await t.step("--web switches the web interface on", async () => {
+        const off = await fetch(`${url}/web/`);
+        await off.body?.cancel();
+        assert.equal(off.status, 404);
+        const webPort = freePort();
+        const web = spawnCli(["serve", dir, "--port", String(webPort), "--web"]);
+        const logs = Promise.all([readAll(web.stdout), readAll(web.stderr)]);
+        try {
+          await waitHealthy(`http://127.0.0.1:${webPort}`);
+          const page = await fetch(`http://127.0.0.1:${webPort}/web/`);
+          assert.equal(page.status, 200);
+          assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+          await page.body?.cancel();
+        } finally {
+          web.kill("SIGTERM");
+          assert.equal((await web.status).code, 0);
+          await logs;
+        }
+      });
+
       await t.step("validate --url passes, and the official validator agrees", async () => {
         const r = await runCli(["validate", "--url", url, "--json"]);
         assert.equal(r.code, 0, r.stdout + r.stderr);
