@@ -45,7 +45,10 @@ export class ManagedEnvClient<
     options: EnvClientOptions<A, O, S> = {},
     cleanup: (() => Promise<void>)[] = [],
   ) {
-    super(handle.baseUrl, options);
+    super(handle.baseUrl, {
+      ...options,
+      headers: handle.headers ? { ...handle.headers, ...options.headers } : options.headers,
+    });
     this.handle = handle;
     this.#cleanup = cleanup;
   }

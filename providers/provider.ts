@@ -49,6 +49,11 @@ export interface EnvHandle extends AsyncDisposable {
   readonly id: string;
   /** Base URL of the environment server, for example `http://127.0.0.1:41234`. */
   readonly baseUrl: string;
+  /**
+   * Headers every request to `baseUrl` needs (for example a preview token or
+   * a bearer token for an API-server proxy); none for local providers.
+   */
+  readonly headers?: Record<string, string>;
   /** Polls `GET /health` until it answers 200; rejects on timeout or when the environment dies. */
   waitUntilHealthy(options?: WaitOptions): Promise<void>;
   /** Stops the environment and frees what it held. Safe to call more than once. */
