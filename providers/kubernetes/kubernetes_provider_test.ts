@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { fromProvider } from "../managed_client.ts";
-import { ProviderError } from "../errors.ts";
+import type { ProviderError } from "../errors.ts";
 import { KubernetesProvider } from "./kubernetes_provider.ts";
 import { startKubeStandIn } from "./testdata/stand_in_api.ts";
 

@@ -98,7 +98,7 @@ export interface SwarmHandle extends EnvHandle {
 // Port blocks (prefix * 1000 + slot) handed out in this process.
 const usedBlocks = new Set<number>();
 
-async function portFree(port: number): Promise<boolean> {
+function portFree(port: number): boolean {
   try {
     Deno.listen({ hostname: "0.0.0.0", port }).close();
     return true;
@@ -107,13 +107,13 @@ async function portFree(port: number): Promise<boolean> {
   }
 }
 
-async function reservePortBlock(maxReplicas: number): Promise<number> {
+function reservePortBlock(maxReplicas: number): number {
   const candidates = Array.from({ length: 40 }, (_, i) => 20 + i)
     .filter((p) => !usedBlocks.has(p))
     .sort(() => Math.random() - 0.5);
   for (const prefix of candidates) {
     let ok = true;
-    for (let slot = 1; slot <= maxReplicas && ok; slot++) ok = await portFree(prefix * 1000 + slot);
+    for (let slot = 1; slot <= maxReplicas && ok; slot++) ok = portFree(prefix * 1000 + slot);
     if (ok) {
       usedBlocks.add(prefix);
       return prefix;
@@ -209,7 +209,7 @@ export class SwarmProvider implements EnvProvider<SwarmStartOptions>, AsyncDispo
     }
     checkReplicas(replicas, maxReplicas);
     const docker = await this.#engine();
-    const prefix = await reservePortBlock(maxReplicas);
+    const prefix = reservePortBlock(maxReplicas);
     const base = options.image.split("/").pop()!.split(/[:@]/)[0].replace(/[^a-zA-Z0-9_.-]/g, "-");
     const name = options.name ?? `openenv-${base}-${crypto.randomUUID().slice(0, 8)}`;
     const labels = {
