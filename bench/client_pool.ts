@@ -16,6 +16,11 @@
  * Reports steps per second and the ratio to the baseline. Goal: the closed
  * loop keeps at least 2/3 of the raw throughput (ratio ≥ 0.67).
  *
+ * It also measures the client's own CPU time per step (one session,
+ * sequential, `process.cpuUsage()` of this process) against a bare WebSocket
+ * loop doing the same JSON work: a figure that load on the machine disturbs
+ * far less than throughput. Goal: at most 1.5x the bare loop's CPU.
+ *
  * ```sh
  * deno run -A bench/client_pool.ts           # full run, writes bench/results/client_pool.json
  * deno run -A bench/client_pool.ts --smoke   # proves the script works
@@ -23,7 +28,8 @@
  *
  * @module
  */
-import { EnvPool } from "@openenv/core/client";
+import process from "node:process";
+import { EnvClient, EnvPool } from "@openenv/core/client";
 import { fmt, parseBenchArgs, writeResult } from "./_cli.ts";
 import { wsThroughput } from "./_load.ts";
 import { startDenoServer } from "./_process.ts";
@@ -46,12 +52,24 @@ export interface SizeResult {
   ratio_step_all: number;
 }
 
+/** CPU time of this process per step, one session stepping sequentially (median over rounds). */
+export interface CpuResult {
+  /** Bare WebSocket loop, in microseconds. */
+  raw_us: number;
+  /** `EnvClient.step()`, in microseconds. */
+  client_us: number;
+  /** `client_us / raw_us`. */
+  ratio: number;
+}
+
 /** The `data` of `client_pool.json`. */
 export interface ClientPoolData {
   /** Run parameters. */
   config: Record<string, number>;
   /** Results per session count. */
   sizes: Record<string, SizeResult>;
+  /** Client CPU per step. */
+  cpu: CpuResult;
   /** Each goal and whether it was met. */
   goals: { name: string; limit: number; ratio: number; met: boolean }[];
 }
@@ -117,6 +135,45 @@ async function poolStepAll(
   return steps / ((performance.now() - start) / 1000);
 }
 
+const STEP = JSON.stringify({ type: "step", data: { message: "hello" } });
+
+function cpuUs(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return u.user + u.system;
+}
+
+/** CPU microseconds per step of a bare WebSocket loop (send, wait, parse). */
+async function rawCpuPerStep(wsUrl: string, steps: number): Promise<number> {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error(`Cannot connect to ${wsUrl}`));
+  });
+  let deliver: (data: string) => void = () => {};
+  ws.onmessage = (e) => deliver(e.data);
+  ws.send(JSON.stringify({ type: "reset", data: {} }));
+  await new Promise<string>((r) => (deliver = r));
+  const start = process.cpuUsage();
+  for (let i = 0; i < steps; i++) {
+    const reply = new Promise<string>((r) => (deliver = r));
+    ws.send(STEP);
+    const frame = JSON.parse(await reply);
+    if (frame.type !== "observation") throw new Error(`Unexpected reply: ${JSON.stringify(frame)}`);
+  }
+  const used = cpuUs(start);
+  ws.close();
+  return used / steps;
+}
+
+/** CPU microseconds per `EnvClient.step()`. */
+async function clientCpuPerStep(url: string, steps: number): Promise<number> {
+  await using env = await EnvClient.connect(url);
+  await env.reset();
+  const start = process.cpuUsage();
+  for (let i = 0; i < steps; i++) await env.step({ message: "hello" });
+  return cpuUs(start) / steps;
+}
+
 if (import.meta.main) {
   const args = parseBenchArgs();
   const rounds = args.rounds ?? (args.smoke ? 1 : 3);
@@ -125,7 +182,22 @@ if (import.meta.main) {
   const sizes = args.sizes ?? [...SIZES];
   await using server = await startDenoServer("ours");
   const samples: Record<string, Record<keyof SizeResult, number[]>> = {};
+  const cpuSamples: { raw: number[]; client: number[]; ratio: number[] } = {
+    raw: [],
+    client: [],
+    ratio: [],
+  };
+  const cpuSteps = args.smoke ? 200 : 10_000;
   for (let round = 1; round <= rounds; round++) {
+    const rawCpu = await rawCpuPerStep(server.wsUrl, cpuSteps);
+    const clientCpu = await clientCpuPerStep(server.url, cpuSteps);
+    cpuSamples.raw.push(rawCpu);
+    cpuSamples.client.push(clientCpu);
+    cpuSamples.ratio.push(clientCpu / rawCpu);
+    console.log(
+      `round ${round} CPU per step: raw ${fmt(rawCpu)} µs, EnvClient ${fmt(clientCpu)} µs ` +
+        `(${fmt(clientCpu / rawCpu)}x)`,
+    );
     for (const size of sizes) {
       const s = samples[size] ??= {
         raw: [],
@@ -149,10 +221,21 @@ if (import.meta.main) {
       );
     }
   }
+  const cpu: CpuResult = {
+    raw_us: median(cpuSamples.raw),
+    client_us: median(cpuSamples.client),
+    ratio: median(cpuSamples.ratio),
+  };
   const result: ClientPoolData = {
-    config: { rounds, warmupMs, durationMs },
+    config: { rounds, warmupMs, durationMs, cpuSteps },
     sizes: {},
-    goals: [],
+    cpu,
+    goals: [{
+      name: "EnvClient CPU per step at most 1.5x a bare WebSocket loop",
+      limit: 1.5,
+      ratio: cpu.ratio,
+      met: cpu.ratio <= 1.5,
+    }],
   };
   for (const size of sizes) {
     const s = samples[size];

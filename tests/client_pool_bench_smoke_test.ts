@@ -36,7 +36,8 @@ Deno.test("bench/client_pool.ts runs in smoke mode", async () => {
         assert.ok(r[key] > 0, `size ${size}: ${key} is ${r[key]}`);
       }
     }
-    assert.equal(file.data.goals.length, 3);
+    assert.ok(file.data.cpu.raw_us > 0 && file.data.cpu.client_us > 0, "CPU per step");
+    assert.equal(file.data.goals.length, 4);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
