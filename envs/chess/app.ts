@@ -6,6 +6,7 @@
  * @module
  */
 import { createApp, type EnvServerApp } from "@openenv/core/server";
+import { chessBoardView } from "./web_view.ts";
 import { ChessEnvironment, type ChessEnvironmentOptions } from "./chess_environment.ts";
 import { ChessAction, ChessObservation, ChessResetOptions, ChessState } from "./models.ts";
 
@@ -15,6 +16,8 @@ export interface ChessAppOptions extends ChessEnvironmentOptions {
   maxConcurrentEnvs?: number;
   /** README served in `/metadata`. */
   readme?: string;
+  /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
+  webInterface?: boolean;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface ChessAppOptions extends ChessEnvironmentOptions {
  * ```
  */
 export function createChessApp(options: ChessAppOptions = {}): EnvServerApp {
-  const { maxConcurrentEnvs, readme, ...envOptions } = options;
+  const { maxConcurrentEnvs, readme, webInterface, ...envOptions } = options;
   return createApp(() => new ChessEnvironment(envOptions), {
     name: "chess_env",
     action: ChessAction,
@@ -37,6 +40,8 @@ export function createChessApp(options: ChessAppOptions = {}): EnvServerApp {
     state: ChessState,
     resetOptions: ChessResetOptions,
     readme,
+    webInterface,
+    webView: chessBoardView,
     maxConcurrentEnvs,
   });
 }

@@ -26,3 +26,4 @@ export * from "./opponents.ts";
 export * from "./chess_environment.ts";
 export { type ChessAppOptions, createChessApp } from "./app.ts";
 export * from "./client.ts";
+export * from "./web_view.ts";

@@ -9,7 +9,7 @@ interface Reply {
   data: { observation: { opponent_move: string | null; error: string | null }; message?: string };
 }
 
-Deno.test("the process provider runs the chess env bundled, and with Stockfish from the cache", async () => {
+Deno.test("the process provider runs the chess env bundled, Stockfish included", async () => {
   await using provider = new ProcessProvider();
   const module = new URL(".", import.meta.url).pathname;
   await using bundled = await provider.start({ module, env: { CHESS_OPPONENT: "minimax" } });
@@ -23,16 +23,20 @@ Deno.test("the process provider runs the chess env bundled, and with Stockfish f
     await ws.close();
   }
 
-  // Stockfish reads its wasm from its npm package: the cached module graph
-  // plus read access to that one directory.
+  // Stockfish reads its engine files: the bundled server gets their
+  // directory and read access to it, nothing more.
   await import("stockfish");
   const stockfishDir = dirname(fileURLToPath(import.meta.resolve("stockfish")));
   await using cached = await provider.start({
     module,
-    moduleGraph: "cached",
-    env: { CHESS_OPPONENT: "stockfish", CHESS_STOCKFISH_DEPTH: "4" },
+    env: {
+      CHESS_OPPONENT: "stockfish",
+      CHESS_STOCKFISH_DEPTH: "4",
+      CHESS_STOCKFISH_DIR: stockfishDir,
+    },
     permissions: { read: [stockfishDir] },
   });
+  assert.ok(cached.args.includes(`--allow-read=${stockfishDir}`));
   const ws2 = await openRawSocket(`${cached.baseUrl.replace("http", "ws")}/ws`);
   try {
     await ws2.request({ type: "reset", data: {} }, 30_000);

@@ -5,8 +5,9 @@
  * --no-prompt --allow-read=<pyodide dir>` and V8 memory flags, so it cannot
  * write files, reach the network, spawn processes or read environment
  * variables. It talks to the host over stdin and stdout with length-prefixed
- * frames (see `_framing.ts`); it must stay self-contained (no imports), as it
- * runs without a config or import map.
+ * frames (see `_framing.ts`). {@linkcode sandboxWorkerMain} must stay
+ * self-contained (no imports, no references outside it): only its source text
+ * reaches the subprocess.
  *
  * Every frame it sends carries a key only the host and this closure know, so
  * code that writes to stdout another way cannot forge a result: the host
@@ -17,74 +18,80 @@
 
 // deno-lint-ignore-file no-explicit-any
 
-const KIND_JSON = 0;
-const KIND_BINARY = 1;
+/**
+ * The worker's whole program, as one self-contained function: the host
+ * passes its source text to the subprocess as a `data:` URL, so the worker
+ * needs no file (this also works when the server is bundled).
+ */
+export async function sandboxWorkerMain(): Promise<void> {
+  const KIND_JSON = 0;
+  const KIND_BINARY = 1;
 
-const stdinReader = Deno.stdin.readable.getReader();
-const stdout = Deno.stdout;
-const exit = Deno.exit;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+  const stdinReader = Deno.stdin.readable.getReader();
+  const stdout = Deno.stdout;
+  const exit = Deno.exit;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
 
-const chunks: Uint8Array[] = [];
-let buffered = 0;
+  const chunks: Uint8Array[] = [];
+  let buffered = 0;
 
-async function readExactly(n: number): Promise<Uint8Array | null> {
-  while (buffered < n) {
-    const { value, done } = await stdinReader.read();
-    if (done) return null;
-    chunks.push(value);
-    buffered += value.length;
-  }
-  const out = new Uint8Array(n);
-  let offset = 0;
-  while (offset < n) {
-    const head = chunks[0];
-    const need = n - offset;
-    if (head.length <= need) {
-      out.set(head, offset);
-      offset += head.length;
-      chunks.shift();
-    } else {
-      out.set(head.subarray(0, need), offset);
-      chunks[0] = head.subarray(need);
-      offset += need;
+  async function readExactly(n: number): Promise<Uint8Array | null> {
+    while (buffered < n) {
+      const { value, done } = await stdinReader.read();
+      if (done) return null;
+      chunks.push(value);
+      buffered += value.length;
     }
+    const out = new Uint8Array(n);
+    let offset = 0;
+    while (offset < n) {
+      const head = chunks[0];
+      const need = n - offset;
+      if (head.length <= need) {
+        out.set(head, offset);
+        offset += head.length;
+        chunks.shift();
+      } else {
+        out.set(head.subarray(0, need), offset);
+        chunks[0] = head.subarray(need);
+        offset += need;
+      }
+    }
+    buffered -= n;
+    return out;
   }
-  buffered -= n;
-  return out;
-}
 
-async function readFrame(): Promise<{ kind: number; payload: Uint8Array } | null> {
-  const header = await readExactly(5);
-  if (header === null) return null;
-  const view = new DataView(header.buffer, header.byteOffset, 5);
-  const length = view.getUint32(0);
-  const kind = view.getUint8(4);
-  const payload = await readExactly(length);
-  if (payload === null) return null;
-  return { kind, payload };
-}
+  async function readFrame(): Promise<{ kind: number; payload: Uint8Array } | null> {
+    const header = await readExactly(5);
+    if (header === null) return null;
+    const view = new DataView(header.buffer, header.byteOffset, 5);
+    const length = view.getUint32(0);
+    const kind = view.getUint8(4);
+    const payload = await readExactly(length);
+    if (payload === null) return null;
+    return { kind, payload };
+  }
 
-function writeAll(bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.length) offset += stdout.writeSync(bytes.subarray(offset));
-}
+  function writeAll(bytes: Uint8Array): void {
+    let offset = 0;
+    while (offset < bytes.length) offset += stdout.writeSync(bytes.subarray(offset));
+  }
 
-function writeFrame(kind: number, payload: Uint8Array): void {
-  const header = new Uint8Array(5);
-  new DataView(header.buffer).setUint32(0, payload.length);
-  header[4] = kind;
-  writeAll(header);
-  writeAll(payload);
-}
+  function writeFrame(kind: number, payload: Uint8Array): void {
+    const header = new Uint8Array(5);
+    new DataView(header.buffer).setUint32(0, payload.length);
+    header[4] = kind;
+    writeAll(header);
+    writeAll(payload);
+  }
 
-let key = "";
-function send(message: Record<string, unknown>): void {
-  writeFrame(KIND_JSON, encoder.encode(JSON.stringify({ ...message, k: key })));
-}
+  let key = "";
+  function send(message: Record<string, unknown>): void {
+    writeFrame(KIND_JSON, encoder.encode(JSON.stringify({ ...message, k: key })));
+  }
 
-const DRIVER = `
+  const DRIVER = `
 import ast, linecache, sys, traceback
 
 def _openenv_new_namespace():
@@ -145,112 +152,113 @@ def _openenv_run(code):
             pass
 `;
 
-async function main(): Promise<void> {
-  const initFrame = await readFrame();
-  if (initFrame === null || initFrame.kind !== KIND_JSON) exit(2);
-  const init = JSON.parse(decoder.decode(initFrame!.payload)) as {
-    key: string;
-    pyodideDir: string;
-    mode: "make-snapshot" | "run";
-    snapshot: boolean;
-    maxOutputBytes: number;
-  };
-  key = init.key;
-  let snapshot: Uint8Array | undefined;
-  if (init.snapshot) {
-    const frame = await readFrame();
-    if (frame === null || frame.kind !== KIND_BINARY) exit(2);
-    snapshot = frame!.payload;
-  }
+  async function main(): Promise<void> {
+    const initFrame = await readFrame();
+    if (initFrame === null || initFrame.kind !== KIND_JSON) exit(2);
+    const init = JSON.parse(decoder.decode(initFrame!.payload)) as {
+      key: string;
+      pyodideDir: string;
+      mode: "make-snapshot" | "run";
+      snapshot: boolean;
+      maxOutputBytes: number;
+    };
+    key = init.key;
+    let snapshot: Uint8Array | undefined;
+    if (init.snapshot) {
+      const frame = await readFrame();
+      if (frame === null || frame.kind !== KIND_BINARY) exit(2);
+      snapshot = frame!.payload;
+    }
 
-  // Output: captured per run, capped, and streamed to the host every 50 ms so
-  // a run killed on timeout still shows what it printed.
-  let budget = init.maxOutputBytes;
-  let truncated = false;
-  const buffers = { out: [] as string[], err: [] as string[] };
-  let lastFlush = Date.now();
-  const flush = (): void => {
-    for (const stream of ["out", "err"] as const) {
-      if (buffers[stream].length > 0) {
-        send({ t: stream, s: buffers[stream].join("") });
-        buffers[stream] = [];
+    // Output: captured per run, capped, and streamed to the host every 50 ms so
+    // a run killed on timeout still shows what it printed.
+    let budget = init.maxOutputBytes;
+    let truncated = false;
+    const buffers = { out: [] as string[], err: [] as string[] };
+    let lastFlush = Date.now();
+    const flush = (): void => {
+      for (const stream of ["out", "err"] as const) {
+        if (buffers[stream].length > 0) {
+          send({ t: stream, s: buffers[stream].join("") });
+          buffers[stream] = [];
+        }
       }
+      lastFlush = Date.now();
+    };
+    const sink = (stream: "out" | "err") => (bytes: Uint8Array): number => {
+      if (budget > 0) {
+        const take = Math.min(bytes.length, budget);
+        budget -= take;
+        buffers[stream].push(decoder.decode(bytes.subarray(0, take), { stream: false }));
+        if (take < bytes.length) truncated = true;
+      } else if (bytes.length > 0) {
+        truncated = true;
+      }
+      if (Date.now() - lastFlush > 50) flush();
+      return bytes.length;
+    };
+
+    const pyodideModule = await import("file://" + init.pyodideDir + "pyodide.mjs");
+    const options: Record<string, unknown> = {
+      indexURL: init.pyodideDir,
+      jsglobals: {},
+      env: { HOME: "/home/sandbox" },
+      stdout: () => {},
+      stderr: () => {},
+      checkAPIVersion: true,
+    };
+    if (init.mode === "make-snapshot") options._makeSnapshot = true;
+    if (snapshot) options._loadSnapshot = snapshot;
+    const py: any = await pyodideModule.loadPyodide(options);
+
+    if (init.mode === "make-snapshot") {
+      writeFrame(KIND_BINARY, py.makeMemorySnapshot());
+      exit(0);
     }
-    lastFlush = Date.now();
-  };
-  const sink = (stream: "out" | "err") => (bytes: Uint8Array): number => {
-    if (budget > 0) {
-      const take = Math.min(bytes.length, budget);
-      budget -= take;
-      buffers[stream].push(decoder.decode(bytes.subarray(0, take), { stream: false }));
-      if (take < bytes.length) truncated = true;
-    } else if (bytes.length > 0) {
-      truncated = true;
-    }
-    if (Date.now() - lastFlush > 50) flush();
-    return bytes.length;
-  };
 
-  const pyodideModule = await import("file://" + init.pyodideDir + "pyodide.mjs");
-  const options: Record<string, unknown> = {
-    indexURL: init.pyodideDir,
-    jsglobals: {},
-    env: { HOME: "/home/sandbox" },
-    stdout: () => {},
-    stderr: () => {},
-    checkAPIVersion: true,
-  };
-  if (init.mode === "make-snapshot") options._makeSnapshot = true;
-  if (snapshot) options._loadSnapshot = snapshot;
-  const py: any = await pyodideModule.loadPyodide(options);
+    py.setStdout({ write: sink("out") });
+    py.setStderr({ write: sink("err") });
+    py.setStdin({ stdin: () => undefined }); // input() sees end of file
+    py.runPython(DRIVER);
+    const run = py.globals.get("_openenv_run");
 
-  if (init.mode === "make-snapshot") {
-    writeFrame(KIND_BINARY, py.makeMemorySnapshot());
-    exit(0);
-  }
+    // Code in the sandbox can reach JavaScript (any proxied object leads to
+    // the Function constructor), so the real fence is the process's
+    // permissions. Silencing console keeps stray logs off the frame channel;
+    // anything else written there fails the key check on the host.
+    const g = globalThis as any;
+    const noop = () => {};
+    g.console = Object.fromEntries(
+      ["log", "info", "warn", "error", "debug", "trace", "dir", "table"].map((n) => [n, noop]),
+    );
 
-  py.setStdout({ write: sink("out") });
-  py.setStderr({ write: sink("err") });
-  py.setStdin({ stdin: () => undefined }); // input() sees end of file
-  py.runPython(DRIVER);
-  const run = py.globals.get("_openenv_run");
-
-  // Code in the sandbox can reach JavaScript (any proxied object leads to
-  // the Function constructor), so the real fence is the process's
-  // permissions. Silencing console keeps stray logs off the frame channel;
-  // anything else written there fails the key check on the host.
-  const g = globalThis as any;
-  const noop = () => {};
-  g.console = Object.fromEntries(
-    ["log", "info", "warn", "error", "debug", "trace", "dir", "table"].map((n) => [n, noop]),
-  );
-
-  send({ t: "ready" });
-  while (true) {
-    const frame = await readFrame();
-    if (frame === null) exit(0);
-    const request = JSON.parse(decoder.decode(frame!.payload)) as { code: string };
-    budget = init.maxOutputBytes;
-    truncated = false;
-    let exitCode = 1;
-    let error: string | null = null;
-    let parsed = true;
-    try {
-      const result = run(request.code);
-      const pair = result.toJs();
-      result.destroy?.();
-      exitCode = Number(pair[0]);
-      error = pair[1] ?? null;
-      parsed = pair[2] !== false;
-    } catch (e) {
-      // Pyodide itself failed (a fatal error): report and let the host restart us.
+    send({ t: "ready" });
+    while (true) {
+      const frame = await readFrame();
+      if (frame === null) exit(0);
+      const request = JSON.parse(decoder.decode(frame!.payload)) as { code: string };
+      budget = init.maxOutputBytes;
+      truncated = false;
+      let exitCode = 1;
+      let error: string | null = null;
+      let parsed = true;
+      try {
+        const result = run(request.code);
+        const pair = result.toJs();
+        result.destroy?.();
+        exitCode = Number(pair[0]);
+        error = pair[1] ?? null;
+        parsed = pair[2] !== false;
+      } catch (e) {
+        // Pyodide itself failed (a fatal error): report and let the host restart us.
+        flush();
+        send({ t: "fatal", error: String(e).slice(0, 2000) });
+        exit(3);
+      }
       flush();
-      send({ t: "fatal", error: String(e).slice(0, 2000) });
-      exit(3);
+      send({ t: "done", exit_code: exitCode, error, truncated, parsed });
     }
-    flush();
-    send({ t: "done", exit_code: exitCode, error, truncated, parsed });
   }
-}
 
-await main();
+  await main();
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import { createApp, type EnvServerApp } from "@openenv/core/server";
+import { codeOutputView } from "./web_view.ts";
 import { CodingEnvironment, type CodingEnvironmentOptions } from "./coding_environment.ts";
 import { CodeAction, CodeObservation, CodeState } from "./models.ts";
 
@@ -15,6 +16,8 @@ export interface CodingAppOptions extends CodingEnvironmentOptions {
   maxConcurrentEnvs?: number;
   /** README served in `/metadata`. */
   readme?: string;
+  /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
+  webInterface?: boolean;
 }
 
 function maxFromEnv(): number {
@@ -37,13 +40,15 @@ function maxFromEnv(): number {
  * ```
  */
 export function createCodingApp(options: CodingAppOptions = {}): EnvServerApp {
-  const { maxConcurrentEnvs, readme, ...envOptions } = options;
+  const { maxConcurrentEnvs, readme, webInterface, ...envOptions } = options;
   return createApp(() => new CodingEnvironment(envOptions), {
     name: "coding_env",
     action: CodeAction,
     observation: CodeObservation,
     state: CodeState,
     readme,
+    webInterface,
+    webView: codeOutputView,
     maxConcurrentEnvs: maxConcurrentEnvs ?? maxFromEnv(),
   });
 }

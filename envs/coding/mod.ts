@@ -24,3 +24,4 @@ export * from "./sandbox_pool.ts";
 export * from "./coding_environment.ts";
 export { type CodingAppOptions, createCodingApp } from "./app.ts";
 export * from "./client.ts";
+export * from "./web_view.ts";

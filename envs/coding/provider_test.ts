@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { ProcessProvider } from "@openenv/core/providers";
 import { openRawSocket } from "@openenv/core/testing";
+import { resolvePyodideDir } from "./python_sandbox.ts";
 
 Deno.test("the process provider runs the coding env with only the permissions its manifest asks for", async () => {
   await using provider = new ProcessProvider();
   await using env = await provider.start({
     module: new URL(".", import.meta.url).pathname,
-    moduleGraph: "cached", // Pyodide's wasm and stdlib are read from the package directory
-    env: { CODING_TIMEOUT_S: "5" },
+    // Bundled (the default): the server finds Pyodide through CODING_PYODIDE_DIR
+    // and needs no read access itself; only its interpreters read that directory.
+    env: { CODING_TIMEOUT_S: "5", CODING_PYODIDE_DIR: await resolvePyodideDir() },
     healthTimeoutMs: 60_000,
   });
   assert.ok(env.args.includes("--allow-run=deno"));

@@ -12,6 +12,7 @@
  * @module
  */
 import { encodeFrame, encodeJsonFrame, type Frame, KIND_BINARY, readFrames } from "./_framing.ts";
+import { sandboxWorkerMain } from "./_sandbox_worker.ts";
 
 /** Options for {@linkcode PythonSandbox.start}. */
 export interface PythonSandboxOptions {
@@ -84,7 +85,8 @@ export const EXIT_MEMORY = 137;
 let pyodideDirPromise: Promise<string> | undefined;
 
 /**
- * Finds the directory of the `pyodide` npm package (downloading it into the
+ * Finds the directory of the `pyodide` npm package: `$CODING_PYODIDE_DIR`
+ * when set, else where the import map resolves it (downloading it into the
  * Deno cache on first use).
  *
  * @example
@@ -96,11 +98,19 @@ let pyodideDirPromise: Promise<string> | undefined;
  */
 export function resolvePyodideDir(): Promise<string> {
   return pyodideDirPromise ??= (async () => {
-    await import("pyodide");
-    const url = new URL(".", import.meta.resolve("pyodide"));
-    if (url.protocol !== "file:") {
+    const configured = envVar("CODING_PYODIDE_DIR");
+    if (configured) return configured.endsWith("/") ? configured : `${configured}/`;
+    let url: URL | undefined;
+    try {
+      await import("pyodide");
+      url = new URL(".", import.meta.resolve("pyodide"));
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== "file:") {
       throw new Error(
-        `The pyodide package resolved to '${url.href}', not a local directory: install it (deno install) or pass pyodideDir`,
+        "Could not find the pyodide package on disk (a bundled server cannot resolve it): " +
+          "set CODING_PYODIDE_DIR to the directory of the npm package 'pyodide' or pass pyodideDir",
       );
     }
     return decodeURIComponent(url.pathname);
@@ -133,16 +143,20 @@ function envVar(name: string): string | undefined {
   }
 }
 
-async function workerSpecifier(): Promise<string> {
-  const url = new URL("./_sandbox_worker.ts", import.meta.url);
-  if (url.protocol === "file:") return decodeURIComponent(url.pathname);
-  // Loaded from a registry: hand the worker over as a data: URL so the
-  // subprocess still needs no network.
-  const source = await (await fetch(url, { signal: AbortSignal.timeout(30_000) })).text();
-  const bytes = new TextEncoder().encode(source);
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `data:application/typescript;base64,${btoa(binary)}`;
+let workerUrl: string | undefined;
+
+/** The worker program as a `data:` URL: no file to find, bundled or not. */
+function workerSpecifier(): string {
+  if (workerUrl === undefined) {
+    const source = `(${sandboxWorkerMain.toString()})();\n`;
+    const bytes = new TextEncoder().encode(source);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
+    workerUrl = `data:application/javascript;base64,${btoa(binary)}`;
+  }
+  return workerUrl;
 }
 
 function spawnWorker(
@@ -340,7 +354,7 @@ export class PythonSandbox implements AsyncDisposable {
       & { pyodideDir?: string; denoPath?: string; snapshotPath?: string };
     const pyodideDir = options.pyodideDir ?? await resolvePyodideDir();
     const denoPath = options.denoPath ?? defaultDenoPath();
-    const worker = await workerSpecifier();
+    const worker = workerSpecifier();
     let snapshot: Uint8Array | null = null;
     if (resolved.snapshot) {
       const cacheKey = `${denoPath}\n${pyodideDir}\n${options.snapshotPath ?? ""}`;
