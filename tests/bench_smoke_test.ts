@@ -50,7 +50,7 @@ Deno.test("benchmarks run in smoke mode and the report renders", async (t) => {
   try {
     await t.step("step_latency", async () => {
       const stdout = await runDeno(["bench/step_latency.ts", "--smoke", "--out", dir]);
-      assert.match(stdout, /goal median latency, 1 connection: [\d.]+x/);
+      assert.match(stdout, /goal median latency, 1 connection \(ours ÷ raw\): [\d.]+x/);
       const data = await readResult<StepLatencyData>(dir, "step_latency");
       for (const target of ["raw", "ours"] as const) {
         assert.ok(data.targets[target].sequential.p50 > 0, `${target} sequential`);
@@ -59,7 +59,7 @@ Deno.test("benchmarks run in smoke mode and the report renders", async (t) => {
           assert.ok(data.targets[target].throughput[c].serverCpuUs >= 0);
         }
       }
-      assert.equal(data.goals.length, 3);
+      assert.equal(data.goals.length, 5);
     });
 
     await t.step("reference_compare", async () => {
@@ -78,8 +78,9 @@ Deno.test("benchmarks run in smoke mode and the report renders", async (t) => {
     await t.step("concurrency", async () => {
       await runDeno(["bench/concurrency.ts", "--smoke", "--out", dir]);
       const data = await readResult<ConcurrencyData>(dir, "concurrency");
-      for (const target of ["ours", "reference"] as const) {
-        const [point] = data.targets[target];
+      for (const target of ["raw", "ours", "reference"] as const) {
+        const [point] = data.targets[target] ?? [];
+        assert.ok(point, `no ${target} result`);
         assert.equal(point.sessions, 16);
         assert.equal(point.connected, 16, `${target}: ${point.firstError}`);
         assert.equal(point.errors, 0, `${target}: ${point.firstError}`);
