@@ -294,14 +294,30 @@ export abstract class MCPEnvironment<
     );
   }
 
-  /** The observation of a `list_tools` step. */
+  /**
+   * The observation of a `list_tools` step. If listing fails (for example a
+   * schema that cannot be turned into JSON Schema), the tool list is empty
+   * and `metadata` says why, as in the reference.
+   */
   protected listToolsObservation(): ListToolsObservation {
-    const tools: Tool[] = this.listTools().map((t) => ({
-      name: t.name,
-      description: t.description,
-      input_schema: t.inputSchema,
-    }));
-    return { tools, done: false, reward: null, metadata: {} };
+    try {
+      const tools: Tool[] = this.listTools().map((t) => ({
+        name: t.name,
+        description: t.description,
+        input_schema: t.inputSchema,
+      }));
+      return { tools, done: false, reward: null, metadata: {} };
+    } catch (error) {
+      return {
+        tools: [],
+        done: false,
+        reward: null,
+        metadata: {
+          error: error instanceof Error ? error.message : String(error),
+          error_type: "list_tools_failed",
+        },
+      };
+    }
   }
 
   /** The observation of a `call_tool` step: the result, or the classified error. */

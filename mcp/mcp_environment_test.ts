@@ -342,3 +342,17 @@ Deno.test("withMcpActions keeps an environment's own action and adds the tool ac
   assert.equal((Both.parse({ tool_name: "t" }) as { type: string }).type, "call_tool");
   assert.equal(Both.safeParse({}).success, false);
 });
+
+Deno.test("a tool list that cannot be built gives no tools and says why in metadata", async () => {
+  class Broken extends ToolEnv {
+    override listTools(): never {
+      throw new Error("schema exploded");
+    }
+  }
+  const obs = await new Broken({ tools: [add] }).step(
+    ListToolsAction.parse({}),
+    {},
+  ) as ListToolsObservation;
+  assert.deepEqual(obs.tools, []);
+  assert.deepEqual(obs.metadata, { error: "schema exploded", error_type: "list_tools_failed" });
+});
