@@ -13,6 +13,7 @@ import { ObservationSchema, StateSchema, toStepPayload } from "../core/models.ts
 import type { EnvironmentMetadata } from "../core/models.ts";
 import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
+import { closeEnvironment } from "./_close_env.ts";
 import {
   asObservation,
   drainSockets,
@@ -68,6 +69,12 @@ export interface CreateAppOptions {
   sessionTimeoutS?: number | null;
   /** Idle limit for opt-in HTTP sessions (seconds). @default {300} */
   httpSessionTimeoutS?: number;
+  /**
+   * Longest wait for an environment's `close()` (seconds) when a session or
+   * request ends; past it the failure is reported and the server moves on,
+   * so a stuck environment cannot hold up a response or a shutdown. @default {10}
+   */
+  closeTimeoutS?: number;
   /** Fail a reset or step that takes longer than this (seconds) and end its session. @default {null} */
   stepTimeoutS?: number | null;
   /** `simulation` or `production`. @default {`$OPENENV_SERVER_MODE`, else "simulation"} */
@@ -229,7 +236,9 @@ export function createApp(
     maxSessions,
     sessionTimeoutS: options.sessionTimeoutS ?? null,
     httpSessionTimeoutS: options.httpSessionTimeoutS,
+    closeTimeoutS: options.closeTimeoutS,
   });
+  const closeTimeoutMs = (options.closeTimeoutS ?? 10) * 1000;
   const onError = options.onError ??
     ((error: unknown, where: string) => console.error(`openenv: ${where} failed:`, error));
   const createEnv = async (): Promise<Environment> => {
@@ -343,11 +352,7 @@ export function createApp(
       return internalError();
     } finally {
       if (instance) {
-        try {
-          await instance.close();
-        } catch (error) {
-          onError(error, `${where} close()`);
-        }
+        await closeEnvironment(instance, closeTimeoutMs, (e) => onError(e, `${where} close()`));
       }
     }
   };
@@ -568,7 +573,7 @@ export function createApp(
         try {
           return await describe(e);
         } finally {
-          await e.close();
+          await closeEnvironment(e, closeTimeoutMs, (err) => onError(err, "metadata close()"));
         }
       },
       onError,

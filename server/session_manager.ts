@@ -6,6 +6,7 @@
  */
 import type { Environment, EnvironmentFactory } from "../core/environment.ts";
 import { OpenEnvError } from "../core/errors.ts";
+import { closeEnvironment } from "./_close_env.ts";
 
 /** How a session was opened. */
 export type SessionKind = "ws" | "mcp-ws" | "mcp-http" | "http";
@@ -42,6 +43,12 @@ export interface SessionManagerOptions {
   sessionTimeoutS?: number | null;
   /** Idle limit for opt-in HTTP sessions, which have no socket to notice a dead client. @default {300} */
   httpSessionTimeoutS?: number;
+  /**
+   * Longest wait for an environment's `close()` (seconds); past it the
+   * session is gone anyway and the failure is logged, so a stuck environment
+   * cannot hold up a shutdown. @default {10}
+   */
+  closeTimeoutS?: number;
 }
 
 /** Capacity of the server, as the reference reports it in errors. */
@@ -69,6 +76,7 @@ export class SessionManager {
   #max: number;
   #timeoutMs: number | null;
   #httpTimeoutMs: number;
+  #closeTimeoutMs: number;
   #reaper: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -78,6 +86,7 @@ export class SessionManager {
     this.#max = options.maxSessions;
     this.#timeoutMs = options.sessionTimeoutS ? options.sessionTimeoutS * 1000 : null;
     this.#httpTimeoutMs = (options.httpSessionTimeoutS ?? 300) * 1000;
+    this.#closeTimeoutMs = (options.closeTimeoutS ?? 10) * 1000;
   }
 
   /** Sessions alive or being created, and the limit. */
@@ -136,7 +145,7 @@ export class SessionManager {
       abort: new AbortController(),
     };
     if (this.#closed) {
-      await closeQuietly(env);
+      await closeEnvironment(env, this.#closeTimeoutMs);
       throw new OpenEnvError(
         "SESSION_ERROR",
         "Server is shutting down. Cannot accept new sessions.",
@@ -167,7 +176,7 @@ export class SessionManager {
     this.#sessions.delete(id);
     session.abort.abort(new OpenEnvError("SESSION_ERROR", "Session closed"));
     if (this.#sessions.size === 0) this.#stopReaper();
-    await closeQuietly(session.env);
+    await closeEnvironment(session.env, this.#closeTimeoutMs);
     return true;
   }
 
@@ -217,13 +226,5 @@ function notifyEnd(session: Session, reason: "idle" | "shutdown"): void {
     session.onEnd?.(reason);
   } catch (error) {
     console.error("openenv: session end callback failed:", error);
-  }
-}
-
-async function closeQuietly(env: Environment): Promise<void> {
-  try {
-    await env.close();
-  } catch (error) {
-    console.error("openenv: environment close() failed:", error);
   }
 }
