@@ -254,3 +254,30 @@ Deno.test("a throwing onEnd callback neither stops the reaper nor shutdown", asy
     console.error = original;
   }
 });
+
+Deno.test("a close() that never finishes does not hold up destroy() or close() past the limit", async () => {
+  const reports: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => reports.push(args);
+  try {
+    const m = new SessionManager({
+      factory: () =>
+        new (class extends Probe {
+          override close(): Promise<void> {
+            return new Promise(() => {}); // stuck forever
+          }
+        })(),
+      maxSessions: 2,
+      closeTimeoutS: 0.05,
+    });
+    const a = await m.create("ws");
+    await m.create("ws");
+    assert.equal(await m.destroy(a.id), true);
+    await m.close();
+    assert.equal(m.size, 0);
+    assert.equal(reports.length, 2, "each stuck close is reported");
+    assert.match(String(reports[0][1]), /did not finish within 0.05s/);
+  } finally {
+    console.error = original;
+  }
+});

@@ -635,3 +635,38 @@ Deno.test("shutdown while a session is still being built leaves nothing behind",
   assert.equal(closed, 1, "the env built during shutdown was closed");
   assert.equal(app.sessions.size, 0);
 });
+
+Deno.test("an environment whose close() hangs holds up neither responses nor shutdown", async () => {
+  const stuck: string[] = [];
+  const app = createApp(function stuckFactory() {
+    const env = new ScriptedEnv();
+    env.close = () => new Promise<void>(() => {}); // never finishes
+    return env;
+  }, {
+    action: ScriptedAction,
+    closeTimeoutS: 0.1,
+    onError: (error, where) => stuck.push(`${where}: ${(error as Error).message}`),
+  });
+  const server = startTestServer(app);
+  const neighbour = await healthyNeighbour(server.wsUrl);
+  // Stateless HTTP: each request's env is closed (or given up on) before the reply.
+  const res = await post(server.url, "/step", { action: { command: "echo", text: "x" } });
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  assert.ok(stuck.some((s) => s.startsWith("POST /step close(): close() did not finish")));
+  // A session whose env cannot close still ends, and frees its slot.
+  await using ws = await openRawSocket(server.wsUrl);
+  await frame(ws, { type: "state" });
+  ws.send({ type: "close" });
+  assert.equal(await ws.closed, 1000);
+  await eventually(() => app.sessions.size === 1, "the slot is freed");
+  await neighbour.check();
+  const original = console.error;
+  console.error = () => {};
+  try {
+    await server.close(); // the neighbour's env cannot close either: shutdown still finishes
+  } finally {
+    console.error = original;
+  }
+  assert.equal(await neighbour.ws.closed, 1000);
+});
