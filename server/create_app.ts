@@ -528,7 +528,9 @@ export function createApp(
     if (!isPlainObject(req)) {
       return jsonResponse(rpcError(null, JsonRpcErrorCode.PARSE_ERROR, "Parse error"));
     }
-    return jsonResponse(await handleJsonRpc(req, { sessions, createEnv }));
+    return jsonResponse(
+      await handleJsonRpc(req, { sessions, createEnv, closeTimeoutS: options.closeTimeoutS }),
+    );
   });
 
   const upgrade = (c: Context, serveSocket: (socket: WebSocket, rt: Runtime) => void): Response => {

@@ -9,6 +9,7 @@ import type { Environment } from "../core/environment.ts";
 import { JsonRpcErrorCode, OpenEnvError } from "../core/errors.ts";
 import { isToolHost } from "../core/tools.ts";
 import { isPlainObject } from "./_validation.ts";
+import { closeEnvironment } from "./_close_env.ts";
 import type { Session, SessionManager } from "./session_manager.ts";
 
 /** A JSON-RPC id. */
@@ -47,6 +48,8 @@ export interface RpcContext {
   createEnv: () => Promise<Environment>;
   /** Set when the request arrived over a WebSocket bound to a session. */
   session?: Session;
+  /** Longest wait for a throwaway environment's `close()`, in seconds. @default {10} */
+  closeTimeoutS?: number;
 }
 
 const REQUEST_KEYS = new Set(["jsonrpc", "method", "params", "id"]);
@@ -241,12 +244,8 @@ async function toolsMethod(
     }
   } finally {
     if (!session) {
-      // A throwaway environment: a failing close() must not replace the answer.
-      try {
-        await env.close();
-      } catch (error) {
-        console.error("openenv: environment close() failed:", error);
-      }
+      // A throwaway environment: a failing or stuck close() must not replace or hold the answer.
+      await closeEnvironment(env, (ctx.closeTimeoutS ?? 10) * 1000);
     }
   }
 }
