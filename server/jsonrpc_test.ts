@@ -298,3 +298,22 @@ Deno.test("a throwaway env whose close() throws does not turn a result into an e
     console.error = original;
   }
 });
+
+Deno.test("a throwaway env whose close() hangs does not hold the answer past the limit", async () => {
+  const original = console.error;
+  console.error = () => {};
+  try {
+    const ctx = context(() =>
+      new (class extends Calculator {
+        override close(): Promise<void> {
+          super.close();
+          return new Promise(() => {});
+        }
+      })()
+    );
+    const res = await call({ ...ctx, closeTimeoutS: 0.05 }, "tools/list", {});
+    assert.ok(resultOf(res));
+  } finally {
+    console.error = original;
+  }
+});
