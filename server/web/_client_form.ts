@@ -535,7 +535,7 @@ function arrayEditor(info, f) {
   const list = h("div", { class: "array-items" });
   const items = [];
   const add = h("button", { type: "button", class: "small", text: "Add item" });
-  add.setAttribute("aria-label", "Add an item to " + f.label);
+  add.setAttribute("aria-label", "Add item to " + f.label);
   shell.body.append(list, add);
   const relabel = () => {
     items.forEach((item, i) => {
