@@ -232,22 +232,29 @@ export class HubClient {
   ): Promise<CommitResult> {
     const revision = encodeURIComponent(options.revision ?? "main");
     const query = options.createPr ? "?create_pr=1" : "";
-    const pre = await this.#request("POST", `/api/spaces/${repoId}/preupload/${revision}${query}`, {
-      json: {
-        files: files.map((f) => ({
-          path: f.path,
-          size: f.content.length,
-          sample: toBase64(f.content.subarray(0, 512)),
-        })),
-      },
-    });
-    const modes = await this.#json<
-      { files: { path: string; uploadMode: string; shouldIgnore?: boolean }[] }
-    >(
-      pre,
-      "Preparing the upload (preupload)",
-    );
-    const modeOf = new Map(modes.files?.map((f) => [f.path, f]) ?? []);
+    // The Hub takes at most a few hundred files per preupload call, like huggingface_hub sends them.
+    const modes: { path: string; uploadMode: string; shouldIgnore?: boolean }[] = [];
+    for (let i = 0; i < files.length; i += 256) {
+      const chunk = files.slice(i, i + 256);
+      const pre = await this.#request(
+        "POST",
+        `/api/spaces/${repoId}/preupload/${revision}${query}`,
+        {
+          json: {
+            files: chunk.map((f) => ({
+              path: f.path,
+              size: f.content.length,
+              sample: toBase64(f.content.subarray(0, 512)),
+            })),
+          },
+        },
+      );
+      const answer = await this.#json<
+        { files?: { path: string; uploadMode: string; shouldIgnore?: boolean }[] }
+      >(pre, "Preparing the upload (preupload)");
+      modes.push(...(answer.files ?? []));
+    }
+    const modeOf = new Map(modes.map((f) => [f.path, f]));
     const lfs: (CommitFile & { oid: string })[] = [];
     const lines: unknown[] = [{
       key: "header",
