@@ -67,3 +67,36 @@ for (const venv of VENVS) {
     });
   });
 }
+
+for (const [venv, path] of [[VENVS[0], "/mcp"], [VENVS[1], "/mcp/stream"]] as const) {
+  Deno.test(`the official Python MCP SDK client uses our Streamable HTTP endpoint at ${path} (${venv.label})`, async () => {
+    const app = createEchoApp();
+    await using server = startTestServer(app);
+    const out = await runScript(venv, "mcp_sdk_client.py", [server.url, path]);
+    assert.match(String(out.mcp_version), /^\d+\.\d+/);
+    assert.equal(out.server, "echo_env");
+    assert.deepEqual(out.tools, [
+      {
+        name: "echo_message",
+        description: "Echo back the provided message.",
+        required: ["message"],
+      },
+      {
+        name: "echo_with_length",
+        description: "Echo back the message with its length.",
+        required: ["message"],
+      },
+    ]);
+    assert.deepEqual(out.echoed, { text: ["héllo"], is_error: false });
+    assert.deepEqual(out.sized, { structured: { message: "four", length: 4 }, is_error: false });
+    const bad = out.bad as { text: string[]; is_error: boolean };
+    assert.equal(bad.is_error, true);
+    assert.match(bad.text[0], /^Invalid arguments for tool 'echo_message'/);
+    assert.match(
+      String((out.unknown as { message: string }).message),
+      /-32602.*Unknown tool: 'nope'/,
+    );
+    // The client ended its MCP session (DELETE) on exit.
+    assert.equal(app.sessions.size, 0);
+  });
+}
