@@ -75,6 +75,22 @@ export async function validateFolder(
     actual: manifest?.spec_version ?? null,
   });
 
+  if (
+    manifest && !manifest.deno && (manifest.runtime === "fastapi" || /:/.test(manifest.app ?? ""))
+  ) {
+    // A Python environment: our folder checks do not apply to it.
+    add({
+      id: "deno_environment",
+      description: "The folder is a Deno environment",
+      required: true,
+      passed: false,
+      details: `openenv.yaml says runtime "${manifest.runtime ?? "?"}", app "${
+        manifest.app ?? "?"
+      }": a Python environment. Check the folder with the official \`openenv validate\`, or run it and use --url.`,
+    });
+    return report(dir, criteria);
+  }
+
   const settings = manifest ? denoSettings(manifest) : undefined;
   const entry = settings?.entry ?? "server.ts";
   const entryInfo = await statOrNull(`${dir}/${entry}`);
@@ -205,6 +221,10 @@ export async function validateFolder(
     details: problems.join("; ") || undefined,
   });
 
+  return report(dir, criteria);
+}
+
+function report(dir: string, criteria: Criterion[]): ValidationReport {
   const { passed, summary } = summarize(criteria);
   return {
     target: dir,

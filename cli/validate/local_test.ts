@@ -44,6 +44,22 @@ Deno.test("validateFolder passes a fresh project and names each broken part", as
   }
 });
 
+Deno.test("validateFolder points a Python environment to the official validator", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/openenv.yaml`,
+      "spec_version: 1\nname: echo_env\ntype: space\nruntime: fastapi\napp: server.app:app\nport: 8000\n",
+    );
+    const report = await validateFolder(dir);
+    assert.equal(report.passed, false);
+    assert.deepEqual(report.summary.failed_criteria, ["deno_environment"]);
+    assert.match(report.criteria.at(-1)!.details!, /official `openenv validate`/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("readFrontMatter reads YAML front matter", () => {
   assert.deepEqual(readFrontMatter("---\nsdk: docker\napp_port: 8000\n---\n# x\n"), {
     sdk: "docker",
