@@ -96,6 +96,15 @@ export async function serveCommandArgs(
   options: ServeCommandOptions,
 ): Promise<string[]> {
   const manifest = await readManifest(dir);
+  if (!manifest.deno && (manifest.runtime === "fastapi" || /:/.test(manifest.app ?? ""))) {
+    throw new CliError(
+      `"${manifest.name}" is a Python environment (runtime "${manifest.runtime ?? "?"}")`,
+      {
+        hint:
+          "Run it with `uv run --project . server`, or build its image with `openenv build` and run that.",
+      },
+    );
+  }
   const settings = denoSettings(manifest);
   const entryExists = (await statOrNull(`${dir}/${settings.entry}`))?.isFile === true;
   const app = settings.app;
