@@ -97,6 +97,41 @@ function toMcpResult(result: unknown): Record<string, unknown> {
   return mcp;
 }
 
+/**
+ * Marks the session busy while a server-sent-event stream (`GET`) is open,
+ * so the idle reaper does not end a session whose client is listening.
+ */
+function holdWhileOpen(response: Response, session: Session): Response {
+  const reader = response.body!.getReader();
+  let held = true;
+  session.busy++;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    session.busy--;
+    session.lastActivityAt = Date.now();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
 function buildServer(session: Session, options: McpEndpointOptions): Server {
   const server = new Server(
     { name: options.name ?? "openenv", version: options.version ?? "1.0.0" },
@@ -258,7 +293,9 @@ export function withMcpEndpoint(
       );
     }
     entry.session.lastActivityAt = Date.now();
-    return await entry.transport.handleRequest(request, { parsedBody });
+    const response = await entry.transport.handleRequest(request, { parsedBody });
+    if (request.method === "GET" && response.body) return holdWhileOpen(response, entry.session);
+    return response;
   };
 
   /**

@@ -250,3 +250,27 @@ Deno.test("mode-aware tools follow the server's mode on every endpoint", async (
     assert.equal(rpc.result.data, mode);
   }
 });
+
+Deno.test("an open event stream keeps its MCP session from the idle reaper", async () => {
+  const app = createEchoApp();
+  await using server = startTestServer(app);
+  const c = await connect(`${server.url}/mcp/stream`);
+  const id = c.transport.sessionId!;
+  const session = app.sessions.get(id)!;
+  // The SDK client opens a standalone GET event stream after initialize.
+  const settle = async (busy: (n: number) => boolean) => {
+    for (let i = 0; i < 300 && !busy(session.busy); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await settle((n) => n > 0);
+  assert.equal(session.busy, 1, "the event stream holds the session");
+  const later = Date.now() + 3_600_000;
+  assert.equal(await app.sessions.reapIdle(later), 0, "not reaped while the stream is open");
+  assert.ok(app.sessions.get(id));
+  // Closing the client drops the stream (without DELETE): now it is idle.
+  await c.client.close();
+  await settle((n) => n === 0);
+  assert.equal(await app.sessions.reapIdle(later), 1, "reaped once the stream is gone");
+  assert.equal(app.sessions.get(id), undefined);
+});
