@@ -343,18 +343,6 @@ export function withMcpEndpoint(
     await app.close();
   };
 
-  return {
-    fetch,
-    get sessions() {
-      return app.sessions;
-    },
-    get mode() {
-      return app.mode;
-    },
-    get openapi() {
-      return app.openapi;
-    },
-    close,
-    [Symbol.asyncDispose]: close,
-  };
+  // Every other member of the app (present or added later) is kept as is.
+  return { ...app, fetch, close, [Symbol.asyncDispose]: close };
 }
