@@ -277,7 +277,7 @@ for (const mode of ["production", "simulation"] as const) {
 
   Deno.test(`[${mode}] WS /mcp takes raw JSON-RPC tools/list and tools/call`, async () => {
     await using server = startTestServer(calculatorApp(mode));
-    await using ws = await openRawSocket(server.wsUrl.replace(/\/ws$/, "/mcp"));
+    await using ws = await openRawSocket(server.mcpUrl);
     const list = await ws.request({ jsonrpc: "2.0", method: "tools/list", id: 1 }) as Any;
     assert.ok(list.result.tools.length >= 4);
     const call = await ws.request({
