@@ -18,6 +18,7 @@ import { buildSpec, runBuild } from "./build.ts";
 import { runValidate, validateSpec } from "./validate.ts";
 import { pushSpec, runPush } from "./push.ts";
 import { forkSpec, runFork } from "./fork.ts";
+import { collectSpec, evaluateSpec, runCollect, runEvaluate } from "./collect.ts";
 
 /** A command: its declaration and its implementation. */
 export interface Command {
@@ -35,4 +36,6 @@ export const COMMANDS: readonly Command[] = [
   { spec: validateSpec, run: runValidate },
   { spec: pushSpec, run: runPush },
   { spec: forkSpec, run: runFork },
+  { spec: collectSpec, run: runCollect },
+  { spec: evaluateSpec, run: runEvaluate },
 ];
