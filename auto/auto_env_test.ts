@@ -76,7 +76,8 @@ Deno.test("a Space id is probed at its hf.space URL (a local stand-in here) and 
 });
 
 Deno.test("a local name without baseUrl starts the package in a sandboxed process, stopped on close", async () => {
-  const env = await AutoEnv.fromEnv("echo", { root: ROOT });
+  // A generous health limit: CI machines are busy.
+  const env = await AutoEnv.fromEnv("echo", { root: ROOT, process: { healthTimeoutMs: 120_000 } });
   const url = (env as unknown as { baseUrl: string }).baseUrl;
   try {
     await env.reset();
