@@ -70,7 +70,7 @@ async function startReference(): Promise<{ url: string } & AsyncDisposable> {
       await res.body?.cancel();
       if (res.ok) break;
     } catch {
-      if (i > 600) {
+      if (i > 1800) {
         await stop();
         throw new Error(`The reference MCP server never answered /health:\n${await stderr}`);
       }
