@@ -70,7 +70,17 @@ export function classify(schema, root) {
   if (s["x-unresolved"]) return { kind: "json", schema: s, nullable };
   const union = s.anyOf || s.oneOf;
   if (Array.isArray(union)) {
-    const options = union.map((o) => deref(o, root)).filter((o) => {
+    // Nested unions (say, an action or one of the tool actions) are one choice.
+    const flat = [];
+    const add = (option) => {
+      const d = deref(option, root);
+      const inner = d.anyOf || d.oneOf;
+      if (Array.isArray(inner) && d.type === undefined && d.properties === undefined) {
+        inner.forEach(add);
+      } else flat.push(d);
+    };
+    union.forEach(add);
+    const options = flat.filter((o) => {
       if (o.type === "null" || (o.const === null && o.type === undefined)) {
         nullable = true;
         return false;
@@ -478,7 +488,7 @@ function objectEditor(info, f) {
   const body = bare ? h("div", { class: "object-root" }) : shell.body;
   const children = new Map();
   for (const [name, prop] of Object.entries(s.properties || {})) {
-    if (top && name === "metadata") continue;
+    if ((top || f.skipMetadata) && name === "metadata") continue;
     const childInfo = classify(prop, f.root);
     const child = build(childInfo, {
       name,
@@ -624,11 +634,17 @@ function variantLabel(option, i) {
       return name + ": " + describeValue(prop.enum[0]);
     }
   }
+  if (option.description) {
+    const text = option.description.trim();
+    return text.length > 60 ? text.slice(0, 57) + "…" : text;
+  }
+  const names = Object.keys(option.properties || {}).filter((n) => n !== "metadata");
+  if (names.length) return "With " + names.join(", ");
   return "Option " + (i + 1);
 }
 
 function variantEditor(info, f) {
-  const shell = groupShell(f, info, "variant", false);
+  const shell = groupShell(f, info, f.path.length === 0 ? "variant top" : "variant", false);
   const id = uid(f.path.join(".") + "-variant");
   const blank = !f.required || info.nullable;
   const select = h("select", { id });
@@ -654,6 +670,7 @@ function variantEditor(info, f) {
       path: f.path,
       root: f.root,
       bare: true,
+      skipMetadata: f.path.length === 0, // the action itself: metadata is not a field
     });
     holder.append(current.node);
   };
@@ -737,6 +754,8 @@ export function buildActionForm(container, schema) {
   const f = { name: "", label: "Action", required: true, path: [], root, top: true };
   const editor = info.kind === "object"
     ? objectEditor(info, f)
+    : info.kind === "variant"
+    ? variantEditor(info, f)
     : jsonEditor(info, Object.assign({}, f, { description: "This action's schema has no form." }));
   container.append(editor.node);
   let lastErrors = [];

@@ -59,6 +59,8 @@ textarea { resize: vertical; }
 [aria-invalid="true"] { border-color: var(--error) !important; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 0.7rem; padding: 0.5rem 0.7rem 0.1rem; }
 legend { font-weight: 600; padding: 0 0.3rem; }
+fieldset.top { border: none; padding: 0; margin: 0; }
+fieldset.top > legend { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 fieldset.editor-mode { border: none; padding: 0; margin-bottom: 0.6rem; display: flex; gap: 1rem; }
 .checkbox { display: flex; gap: 0.4rem; align-items: center; font-weight: 600; }
 .array-item { border-left: 3px solid var(--line); padding-left: 0.6rem; margin-bottom: 0.5rem; }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "@openenv/core/server";
 import { openRawSocket, startTestServer } from "@openenv/core/testing";
-import { EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
+import { createEchoApp, EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
 import type { Page } from "playwright-core";
 import { runInVenv, VENVS } from "../interop/_python.ts";
 import { launchBrowser, openUi, saveScreenshot } from "./_browser.ts";
@@ -336,4 +336,63 @@ Deno.test("web UI: a tab refused for capacity says so and can start a session la
   await reset(second);
   await step(second, "now");
   assert.equal(await text(second, "#step-count"), "1");
+});
+
+Deno.test("web UI: the echo server's own app (message or tool actions) is playable from the form", async () => {
+  // createEchoApp() reads ENABLE_WEB_INTERFACE when it builds the app, as a deployment would.
+  const before = Deno.env.get("ENABLE_WEB_INTERFACE");
+  Deno.env.set("ENABLE_WEB_INTERFACE", "1");
+  let app;
+  try {
+    app = createEchoApp();
+  } finally {
+    if (before === undefined) Deno.env.delete("ENABLE_WEB_INTERFACE");
+    else Deno.env.set("ENABLE_WEB_INTERFACE", before);
+  }
+  await using server = startTestServer(app);
+  await using browser = await launchBrowser();
+  const page = await openUi(browser, server.url);
+  // The action is a union (echo message, list_tools, call_tool): one choice, then its fields.
+  assert.deepEqual(
+    await page.$$eval(
+      "#action-fields select:first-of-type option",
+      (o) => o.map((e) => e.textContent),
+    ),
+    [
+      "Action for the echo environment: a message to echo back.",
+      "type: list_tools",
+      "type: call_tool",
+    ],
+  );
+  await reset(page);
+  await step(page, "plain");
+  assert.equal(await text(page, '#observation-view [data-field="echoed_message"]'), "plain");
+
+  const kind = page.getByLabel("Action kind");
+  await kind.selectOption({ label: "type: list_tools" });
+  await page.click("#step-button");
+  await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "2");
+  const tools = JSON.parse((await text(page, "#observation-raw")) ?? "{}").tools as {
+    name: string;
+  }[];
+  assert.deepEqual(tools.map((t) => t.name).sort(), ["echo_message", "echo_with_length"]);
+
+  await kind.selectOption({ label: "type: call_tool" });
+  await page.getByLabel("Tool name").fill("echo_with_length");
+  await page.getByLabel("Arguments (optional)").fill('{"message": "tool"}');
+  await page.click("#step-button");
+  await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "3");
+  const raw = (await text(page, "#observation-raw")) ?? "";
+  assert.match(raw, /"length": 4/);
+  const actions = await page.$$eval(
+    "#history > li.step-entry pre:first-of-type",
+    (p) => p.map((e) => JSON.parse(e.textContent ?? "null")),
+  );
+  assert.deepEqual(actions[0], {
+    type: "call_tool",
+    tool_name: "echo_with_length",
+    arguments: { message: "tool" },
+  });
+  assert.deepEqual(actions[1], { type: "list_tools" });
+  assert.deepEqual(browser.errors, []);
 });
