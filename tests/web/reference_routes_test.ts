@@ -45,8 +45,10 @@ async function startReference(venv: (typeof VENVS)[number]) {
     }
     line += value;
   }
-  reader.releaseLock();
-  const drained = child.stdout.pipeTo(new WritableStream()).catch(() => {});
+  // Keep reading, so the server never blocks on a full pipe.
+  const drained = (async () => {
+    while (!(await reader.read()).done) { /* discard */ }
+  })().catch(() => {});
   const { port } = JSON.parse(line.split("\n")[0]);
   return {
     url: `http://127.0.0.1:${port}`,
