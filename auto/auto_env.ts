@@ -11,7 +11,12 @@ import type { EnvSchemas, Schema } from "../client/types.ts";
 import { fromProcess } from "../providers/managed_client.ts";
 import { ProcessProvider, type ProcessStartOptions } from "../providers/process_provider.ts";
 import type { EnvHandle } from "../providers/provider.ts";
-import { discoverEnvironments, type DiscoverOptions, type EnvironmentInfo } from "./discovery.ts";
+import {
+  discoverEnvironments,
+  type DiscoverOptions,
+  type EnvironmentInfo,
+  readEnvironment,
+} from "./discovery.ts";
 import { envKey, isHubName, spaceImage, spaceRepoId, spaceUrl } from "./names.ts";
 
 type Json = Record<string, unknown>;
@@ -57,6 +62,11 @@ async function healthy(url: string, timeoutS: number): Promise<boolean> {
     } catch { /* try the next probe */ }
   }
   return false;
+}
+
+/** A filesystem path (`./x`, `../x`, `/x`) names an environment directory, not a Space. */
+function isPath(name: string): boolean {
+  return /^(\.{1,2}\/|\/)/.test(name);
 }
 
 function distance(a: string, b: string): number {
@@ -110,6 +120,7 @@ class ManagedToolClient extends MCPToolClient {
  *   with the package's exported schemas (`<Pascal>Action`,
  *   `<Pascal>Observation`, `<Pascal>State`, or the manifest's `action` and
  *   `observation` names).
+ * - A **path** (`./envs/echo`, `/abs/dir`) names an environment directory directly.
  * - A **Space** (`owner/space` or a `huggingface.co/spaces/…` URL) is probed
  *   at its `hf.space` URL (`/` and `_` both become `-`) and connected to.
  *
@@ -142,6 +153,7 @@ export class AutoEnv {
    * @throws {RangeError} When there is none, with close matches.
    */
   static async find(name: string, options: DiscoverOptions = {}): Promise<EnvironmentInfo> {
+    if (isPath(name)) return await readEnvironment(name);
     const all = await discoverEnvironments(options);
     const key = envKey(name);
     const match = all.find((e) =>
@@ -195,7 +207,7 @@ export class AutoEnv {
       return client;
     };
 
-    if (isHubName(name)) {
+    if (isHubName(name) && !isPath(name)) {
       const repoId = spaceRepoId(name);
       const url = options.baseUrl ?? (options.resolveSpaceUrl ?? spaceUrl)(repoId);
       if (!await healthy(url, probeS)) {

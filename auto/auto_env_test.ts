@@ -18,6 +18,8 @@ Deno.test("find: every spelling of a name, package names, and suggestions for ty
   for (const name of ["echo", "echo-env", "echo_env", "@openenv/echo"]) {
     assert.equal((await AutoEnv.find(name, { root: ROOT })).name, "echo_env");
   }
+  assert.equal((await AutoEnv.find(`${ROOT}envs/echo`)).name, "echo_env");
+  await assert.rejects(() => AutoEnv.find("./no/such/env"), /No openenv.yaml in/);
   await assert.rejects(
     () => AutoEnv.find("ecko", { root: ROOT }),
     (e: Error) =>

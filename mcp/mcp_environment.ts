@@ -263,6 +263,25 @@ export abstract class MCPEnvironment<
   }
 
   /**
+   * The tools of the current mode as plain async functions (the reference's
+   * code mode `get_callables()`): each validates its arguments, honours the
+   * time limit and resolves to the tool's value (`data`).
+   *
+   * @example
+   * ```ts ignore
+   * const { add } = env.getCallables();
+   * await add({ a: 5, b: 3 }); // 8
+   * ```
+   */
+  getCallables(): Record<string, (args?: Record<string, unknown>) => Promise<unknown>> {
+    const out: Record<string, (args?: Record<string, unknown>) => Promise<unknown>> = {};
+    for (const tool of this.activeTools()) {
+      out[tool.name] = async (args = {}) => (await this.callTool(tool.name, args)).data;
+    }
+    return out;
+  }
+
+  /**
    * Routes tool actions to the tools and every other action to
    * {@linkcode MCPEnvironment.stepAction}. A failed tool call is an
    * observation with `error` set, never an exception.

@@ -356,3 +356,21 @@ Deno.test("a tool list that cannot be built gives no tools and says why in metad
   assert.deepEqual(obs.tools, []);
   assert.deepEqual(obs.metadata, { error: "schema exploded", error_type: "list_tools_failed" });
 });
+
+Deno.test("getCallables: the current mode's tools as async functions returning their value", async () => {
+  const env = new ToolEnv({ tools: [add, greet] });
+  env.addTool(defineTool({
+    name: "deploy",
+    description: "Production only.",
+    input: z.object({}),
+    mode: "production",
+    handler: () => "ok",
+  }));
+  const fns = env.getCallables();
+  assert.deepEqual(Object.keys(fns), ["add", "greet"]);
+  assert.equal(await fns.add({ a: 5, b: 3 }), 8);
+  assert.equal(await fns.greet({ name: "Ada" }), "Hello, Ada!");
+  await assert.rejects(() => fns.add({ a: "x" }), /Invalid arguments for tool 'add'/);
+  env.setServerMode("production");
+  assert.deepEqual(Object.keys(env.getCallables()), ["add", "greet", "deploy"]);
+});
