@@ -15,6 +15,14 @@ export interface ServeOptions {
   signal?: AbortSignal;
   /** Shut down gracefully on SIGTERM and SIGINT. @default {false} */
   handleSignals?: boolean;
+  /**
+   * Keep serving when code runs into an error outside any request (an
+   * environment's timer callback or abort listener that throws, a promise
+   * nobody awaits): the error is logged instead of ending the process and
+   * with it every session. Meant for a process that serve() owns, so it
+   * follows `handleSignals`. @default {the value of `handleSignals`}
+   */
+  survivesUncaughtErrors?: boolean;
   /** Called once the server listens. @default {prints the address} */
   onListen?: (address: { hostname: string; port: number; url: string }) => void;
 }
@@ -85,15 +93,32 @@ export function serve(app: EnvServerApp, options: ServeOptions = {}): EnvServer 
   let stopping: Promise<void> | undefined;
   const signals: Deno.Signal[] = options.handleSignals ? ["SIGTERM", "SIGINT"] : [];
   const onSignal = () => void shutdown();
+  const guard = options.survivesUncaughtErrors ?? options.handleSignals ?? false;
+  const onUncaught = (event: ErrorEvent) => {
+    event.preventDefault();
+    console.error("openenv: uncaught error; the server keeps running:", event.error);
+  };
+  const onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    console.error("openenv: unhandled promise rejection; the server keeps running:", event.reason);
+  };
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       for (const s of signals) Deno.removeSignalListener(s, onSignal);
       await app.close();
       await server.shutdown();
+      if (guard) {
+        globalThis.removeEventListener("error", onUncaught);
+        globalThis.removeEventListener("unhandledrejection", onRejection);
+      }
     })();
     return stopping;
   };
   for (const s of signals) Deno.addSignalListener(s, onSignal);
+  if (guard) {
+    globalThis.addEventListener("error", onUncaught);
+    globalThis.addEventListener("unhandledrejection", onRejection);
+  }
   options.signal?.addEventListener("abort", onSignal, { once: true });
 
   return {
