@@ -670,3 +670,58 @@ Deno.test("an environment whose close() hangs holds up neither responses nor shu
   }
   assert.equal(await neighbour.ws.closed, 1000);
 });
+
+Deno.test("errors thrown outside any request (timers, rejections, abort listeners) do not end the server", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "tests/testdata/stray_errors_server.ts",
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream());
+  let errors = "";
+  const collecting = (async () => {
+    for await (const chunk of stderr) errors += chunk;
+  })();
+  try {
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!/listening on (http:\S+)/.test(out)) {
+      const { value, done } = await lines.read();
+      if (done) assert.fail(`the server did not start: ${out} ${errors}`);
+      out += value;
+    }
+    lines.releaseLock();
+    const url = out.match(/listening on (http:\S+)/)![1];
+    const wsUrl = `${url.replace("http", "ws")}/ws`;
+    const neighbour = await healthyNeighbour(wsUrl);
+    await using _n = neighbour.ws;
+    const victim = await openRawSocket(wsUrl);
+    const reply = await frame(victim, { type: "step", data: { command: "echo", text: "stray" } });
+    assert.equal(reply.type, "observation");
+    await victim.close(); // ends the session: its abort listener throws
+    await eventually(
+      () =>
+        ["stray timer", "stray rejection", "stray abort listener"].every((m) => errors.includes(m)),
+      `all three stray errors are logged (stderr so far: ${errors})`,
+    );
+    assert.match(errors, /the server keeps running/);
+    await neighbour.check();
+    assert.equal(await (await fetch(`${url}/health`)).text(), '{"status":"healthy"}');
+    child.kill("SIGTERM");
+    assert.equal((await child.status).code, 0);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    await collecting.catch(() => {});
+  }
+});
