@@ -15,7 +15,14 @@ const STORE_KEY = "openenv-web-history:" + location.pathname;
 const MAX_HISTORY = 1000;
 
 let history = loadHistory();
-let current = { observation: null, reward: null, done: false, state: {}, episodeReturn: 0 };
+let current = {
+  observation: null,
+  reward: null,
+  done: false,
+  state: {},
+  episodeReturn: 0,
+  rewards: [],
+};
 let socket = null;
 let form = null;
 let view = null;
@@ -151,7 +158,14 @@ function connect() {
     },
   );
   socket = mine;
-  current = { observation: null, reward: null, done: false, state: {}, episodeReturn: 0 };
+  current = {
+    observation: null,
+    reward: null,
+    done: false,
+    state: {},
+    episodeReturn: 0,
+    rewards: [],
+  };
   render(null);
   mine.opened.then(
     () => {
@@ -193,6 +207,7 @@ async function doReset(options) {
       done: data.done === true,
       state,
       episodeReturn: 0,
+      rewards: [],
     };
     addHistory({
       kind: "reset",
@@ -231,6 +246,7 @@ async function doStep(action) {
       done: data.done === true,
       state,
       episodeReturn: current.episodeReturn + reward,
+      rewards: current.rewards.concat([reward]),
     };
     addHistory({
       kind: "step",
@@ -444,6 +460,49 @@ function render(kind) {
     live.textContent = "Click Reset to start an episode.";
   }
   renderObservation();
+  renderChart();
+}
+
+/** The rewards of the tab's current episode as bars (green above zero, red below). */
+function renderChart() {
+  const holder = $("reward-chart");
+  const rewards = current.rewards || [];
+  holder.replaceChildren();
+  holder.hidden = rewards.length === 0;
+  if (rewards.length === 0) return;
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    return node;
+  };
+  const high = Math.max(0, ...rewards);
+  const low = Math.min(0, ...rewards);
+  const span = high - low || 1;
+  const width = Math.max(rewards.length * 8, 8);
+  const height = 40;
+  const zero = (high / span) * height;
+  const chart = svg("svg", {
+    viewBox: "0 0 " + width + " " + height,
+    preserveAspectRatio: "none",
+    role: "img",
+    width: Math.min(rewards.length * 14, 480),
+    height,
+    "aria-label": "Rewards of the " + rewards.length + " steps of this episode, from " +
+      formatNumber(Math.min(...rewards)) + " to " + formatNumber(Math.max(...rewards)),
+  });
+  rewards.forEach((r, i) => {
+    const size = (Math.abs(r) / span) * height;
+    chart.append(svg("rect", {
+      x: i * 8 + 1,
+      y: r >= 0 ? zero - size : zero,
+      width: 6,
+      height: Math.max(size, 0.5),
+      class: r >= 0 ? "bar-up" : "bar-down",
+    }));
+  });
+  chart.append(svg("line", { x1: 0, x2: width, y1: zero, y2: zero, class: "axis" }));
+  holder.append(chart);
 }
 
 function historyItem(entry) {

@@ -121,6 +121,7 @@ export function renderPage(input: PageInput): string {
         <div><dt>Return</dt><dd id="return">–</dd></div>
         <div><dt>Done</dt><dd id="done">–</dd></div>
       </dl>
+      <div id="reward-chart" class="reward-chart" hidden></div>
       <p id="live" class="live" aria-live="polite">Click Reset to start an episode.</p>
       <div id="observation-view" class="observation"></div>
       <details class="raw">

@@ -86,6 +86,11 @@ details.card > summary h2 { display: inline; }
 .summary dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 #done[data-done="true"] { color: var(--accent); }
 .live { margin: 0 0 0.5rem; color: var(--muted); }
+.reward-chart { margin: 0 0 0.4rem; }
+.reward-chart svg { display: block; max-width: 100%; border-bottom: 1px solid var(--line); }
+.reward-chart .bar-up { fill: var(--ok); }
+.reward-chart .bar-down { fill: var(--error); }
+.reward-chart .axis { stroke: var(--muted); stroke-width: 0.5; }
 .observation dl.generic { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 0.8rem; margin: 0; }
 .observation dl.generic dt { font-weight: 600; }
 .observation dl.generic dd { margin: 0; min-width: 0; }

@@ -104,6 +104,12 @@ Deno.test("web UI: an echo episode played through the form shows rewards, state 
   assert.equal(await text(page, '#observation-view [data-field="echoed_message"]'), "abc");
   assert.equal(await text(page, '#observation-view [data-field="message_length"]'), "3");
   assert.equal(await text(page, "#live"), "Step 2: reward 0.3.");
+  // The episode's rewards as a bar chart, described for screen readers.
+  assert.equal(await page.locator("#reward-chart svg rect").count(), 2);
+  assert.equal(
+    await page.getAttribute("#reward-chart svg", "aria-label"),
+    "Rewards of the 2 steps of this episode, from 0.3 to 0.5",
+  );
   const state = JSON.parse((await text(page, "#state")) ?? "{}");
   assert.equal(state.step_count, 2);
   assert.equal(typeof state.episode_id, "string");
@@ -174,6 +180,7 @@ Deno.test("web UI: an echo episode played through the form shows rewards, state 
   await page.fill("#reset-seed", "3");
   await page.press("#reset-seed", "Enter");
   await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "0");
+  assert.equal(await page.isHidden("#reward-chart"), true, "a new episode starts a new chart");
   await page.getByLabel("Message").fill("kb");
   await page.press("textarea", "Control+Enter");
   await page.waitForFunction(() => document.querySelector("#step-count")?.textContent === "1");
