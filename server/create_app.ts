@@ -14,6 +14,7 @@ import type { EnvironmentMetadata } from "../core/models.ts";
 import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import { closeEnvironment } from "./_close_env.ts";
+import { readBodyText } from "./_body.ts";
 import {
   asObservation,
   drainSockets,
@@ -88,8 +89,9 @@ export interface CreateAppOptions {
    */
   webView?: WebViewOptions;
   /**
-   * Largest WebSocket message accepted, in bytes; a larger one gets a
-   * `VALIDATION_ERROR` and the session lives on. Deno itself drops a
+   * Largest WebSocket message or HTTP request body accepted, in bytes. A
+   * larger message gets a `VALIDATION_ERROR` and the session lives on; a
+   * larger body gets 413 before it is buffered. Deno itself drops a
    * connection whose message exceeds 64 MiB, so values above that act as
    * 64 MiB with a dropped connection instead of an error. @default {16777216}
    */
@@ -159,8 +161,11 @@ function detail(errors: ErrorDetail[], status = 422): Response {
 
 async function readJsonBody(
   request: Request,
+  limit: number,
 ): Promise<{ ok: true; value: unknown; empty: boolean } | { ok: false; response: Response }> {
-  const text = await request.text();
+  const read = await readBodyText(request, limit);
+  if (!read.ok) return read;
+  const text = read.text;
   if (text.trim() === "") return { ok: true, value: null, empty: true };
   try {
     return { ok: true, value: JSON.parse(text), empty: false };
@@ -370,7 +375,7 @@ export function createApp(
 
   if (mode === "simulation") {
     route("post", "/reset", async (c) => {
-      const body = await readJsonBody(c.req.raw);
+      const body = await readJsonBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value ?? {};
       if (!isPlainObject(value)) return detail([notObject(value)]);
@@ -394,7 +399,7 @@ export function createApp(
     });
 
     route("post", "/step", async (c) => {
-      const body = await readJsonBody(c.req.raw);
+      const body = await readJsonBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value;
       if (body.empty) {
@@ -517,7 +522,9 @@ export function createApp(
   route("get", "/schema", () => jsonResponse(schemasText));
 
   route("post", "/mcp", async (c) => {
-    const text = await c.req.text();
+    const read = await readBodyText(c.req.raw, rt.maxFrameBytes);
+    if (!read.ok) return read.response;
+    const text = read.text;
     let req: unknown;
     try {
       req = JSON.parse(text);

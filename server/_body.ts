@@ -1,0 +1,44 @@
+// Internal: reading a request body with a size limit, so one oversized
+// request cannot exhaust the server's memory.
+import { jsonResponse } from "./_encoding.ts";
+
+/** The body as text, or a 413 response when it is larger than `limit` bytes. */
+export async function readBodyText(
+  request: Request,
+  limit: number,
+): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const tooLarge = (size: number | null) => ({
+    ok: false as const,
+    response: jsonResponse({
+      detail: size === null
+        ? `Request body is larger than the ${limit}-byte limit`
+        : `Request body of ${size} bytes is larger than the ${limit}-byte limit`,
+    }, 413),
+  });
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body?.cancel().catch(() => {});
+    return tooLarge(declared);
+  }
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return tooLarge(null);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { ok: true, text: new TextDecoder().decode(bytes) };
+}
