@@ -112,6 +112,42 @@ Deno.test("oversized frames get VALIDATION_ERROR naming size and limit; the sess
   await neighbour.check();
 });
 
+Deno.test("oversized HTTP bodies get 413 before they are buffered; the server carries on", async () => {
+  await using server = startTestServer(scriptedApp({ maxMessageBytes: 1024 }));
+  const neighbour = await healthyNeighbour(server.wsUrl);
+  await using _n = neighbour.ws;
+  const big = JSON.stringify({ action: { command: "echo", text: "x".repeat(2000) } });
+  for (const path of ["/step", "/reset", "/mcp"]) {
+    const res = await readJson(await post(server.url, path, big));
+    assert.equal(res.status, 413, path);
+    assert.match(
+      (res.body as { detail: string }).detail,
+      /^Request body of \d+ bytes is larger than the 1024-byte limit$/,
+    );
+    await neighbour.check();
+  }
+  // A streamed body without a length is refused once it passes the limit.
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent > 1_000_000) return controller.close();
+      sent += 4096;
+      controller.enqueue(new TextEncoder().encode("x".repeat(4096)));
+    },
+  });
+  const streamed = await readJson(
+    await fetch(`${server.url}/step`, { method: "POST", body: stream }),
+  );
+  assert.equal(streamed.status, 413);
+  assert.match((streamed.body as { detail: string }).detail, /larger than the 1024-byte limit/);
+  const ok = await post(server.url, "/step", {
+    action: { command: "echo", text: "y".repeat(900) },
+  });
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  await neighbour.check();
+});
+
 Deno.test("a throwing reset, state or step is EXECUTION_ERROR and the session lives on", async () => {
   // The neighbour runs on a well-behaved server beside this one; both live in one process.
   await using good = startTestServer(scriptedApp());
