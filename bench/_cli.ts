@@ -18,6 +18,8 @@ export interface BenchArgs {
   sizes: number[] | undefined;
   /** `--targets ours,reference`: which servers to measure (concurrency benchmark). */
   targets: string[] | undefined;
+  /** `--nice N`: scheduling priority of servers and load client (concurrency benchmark). */
+  nice: number | undefined;
 }
 
 /** Parses `--smoke`, `--out DIR` and `--rounds N`. */
@@ -30,6 +32,7 @@ export function parseBenchArgs(args: string[] = Deno.args): BenchArgs {
       rounds: { type: "string" },
       sizes: { type: "string" },
       targets: { type: "string" },
+      nice: { type: "string" },
     },
   });
   const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
@@ -41,7 +44,11 @@ export function parseBenchArgs(args: string[] = Deno.args): BenchArgs {
     throw new Error(`--sizes must be positive integers separated by commas, got "${values.sizes}"`);
   }
   const targets = values.targets?.split(",").map((t) => t.trim());
-  return { smoke: values.smoke, out: values.out, rounds, sizes, targets };
+  const nice = values.nice === undefined ? undefined : Number(values.nice);
+  if (nice !== undefined && !(Number.isInteger(nice) && nice >= -20 && nice <= 19)) {
+    throw new Error(`--nice must be an integer from -20 to 19, got "${values.nice}"`);
+  }
+  return { smoke: values.smoke, out: values.out, rounds, sizes, targets, nice };
 }
 
 /** Envelope of every result file. */

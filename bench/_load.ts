@@ -27,18 +27,36 @@ export class Connection {
   #pending: { resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
   #closed: Error | null = null;
 
+  #listener: { reply: (text: string) => void; close: (reason: string) => void } | null = null;
+
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.onmessage = (event) => {
+      const text = typeof event.data === "string" ? event.data : "<binary>";
+      if (this.#listener) return this.#listener.reply(text);
       const pending = this.#pending;
       this.#pending = null;
-      pending?.resolve(typeof event.data === "string" ? event.data : "<binary>");
+      pending?.resolve(text);
     };
     socket.onclose = (event) => {
       this.#closed = new Error(`socket closed (${event.code})`);
+      this.#listener?.close(this.#closed.message);
       this.#pending?.reject(this.#closed);
       this.#pending = null;
     };
+  }
+
+  /**
+   * Streaming mode, for many paced sessions: every reply goes to `reply`
+   * (no promise per request) and {@linkcode Connection.send} sends.
+   */
+  stream(reply: (text: string) => void, close: (reason: string) => void): void {
+    this.#listener = { reply, close };
+  }
+
+  /** Sends a text frame without waiting (see {@linkcode Connection.stream}). */
+  send(text: string): void {
+    this.#socket.send(text);
   }
 
   /** Opens a connection; rejects when the handshake fails or times out. */

@@ -36,6 +36,25 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Give up when no `PORT` line came within this many ms. @default {60000} */
   timeoutMs?: number;
+  /** Run under `nice -n <nice>` (negative raises the priority; needs root). @default {0} */
+  nice?: number;
+}
+
+/**
+ * Sets the scheduling priority of this process's main thread (the event
+ * loop) with `renice`. Returns false when not permitted (not root).
+ */
+export async function reniceSelf(nice: number): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("renice", {
+      args: ["-n", String(nice), "-p", String(Deno.pid)],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
 }
 
 /** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
@@ -46,8 +65,9 @@ export const ROOT: string = new URL("../", import.meta.url).pathname;
 
 /** Starts a server and waits for its `PORT <n>` line. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
-  const child = new Deno.Command(options.command, {
-    args: options.args,
+  const niced = options.nice ? ["nice", "-n", String(options.nice)] : [];
+  const child = new Deno.Command(niced[0] ?? options.command, {
+    args: niced.length ? [...niced.slice(1), options.command, ...options.args] : options.args,
     cwd: options.cwd ?? ROOT,
     env: { NO_PROXY: "127.0.0.1,localhost", ...options.env },
     stdin: "null",
@@ -145,8 +165,10 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
 export function startDenoServer(
   kind: "ours" | "raw",
   extraArgs: string[] = [],
+  options: { nice?: number } = {},
 ): Promise<ServerProcess> {
   return startServerProcess({
+    ...options,
     name: kind,
     command: Deno.execPath(),
     // $BENCH_SERVER_FLAGS adds Deno flags to the server, e.g. "--v8-flags=--trace-gc" or "--cpu-prof".
@@ -168,7 +190,10 @@ export const REFERENCE_VENV: string = `${ROOT}.cache/interop/openenv-core-0.3.0`
  * Starts the official Python OpenEnv echo server (`bench/py/echo_server.py`,
  * uvicorn, one worker), installing the venv first when it is missing.
  */
-export async function startReferenceServer(extraArgs: string[] = []): Promise<ServerProcess> {
+export async function startReferenceServer(
+  extraArgs: string[] = [],
+  options: { nice?: number } = {},
+): Promise<ServerProcess> {
   try {
     await Deno.stat(`${REFERENCE_VENV}/bin/python`);
   } catch {
@@ -184,6 +209,7 @@ export async function startReferenceServer(extraArgs: string[] = []): Promise<Se
     }
   }
   return startServerProcess({
+    ...options,
     name: "reference",
     command: `${REFERENCE_VENV}/bin/python`,
     args: [`${ROOT}bench/py/echo_server.py`, ...extraArgs],

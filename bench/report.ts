@@ -198,6 +198,9 @@ function concurrencySection(
       c.stepTimeoutMs / 1000
     } s. CPU columns: % of one core`,
     "used by the server process and by the load client during the steady phase.",
+    c.nice
+      ? `Every server and the load client ran at \`nice ${c.nice}\`: on this shared machine, other jobs' CPU bursts otherwise decide the tail of a paced, mostly idle benchmark (the raw echo rows are the control).`
+      : "All processes ran at normal priority.",
     "",
     "| Server | Sessions | Connected | Connect time | Steps/s (of offered) | p50 | p99 | max | Errors | Memory/session | Server CPU | Client CPU |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
