@@ -26,6 +26,10 @@ import { resetWithRubric, stepWithRubric } from "./_env_hooks.ts";
 /** Close code for a normal end of session, as the reference uses. */
 const NORMAL_CLOSURE = 1000;
 
+/** Most messages (and bytes) a connection may have waiting behind the one being handled. */
+const MAX_WAITING_MESSAGES = 1024;
+const MAX_WAITING_BYTES = 64 * 1024 * 1024;
+
 /** How long a socket refused at open stays open for the client to read why. */
 const REFUSED_LINGER_MS = 1000;
 
@@ -174,8 +178,33 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
         );
       };
     });
-  socket.onmessage = (event: MessageEvent) =>
+  // Messages waiting behind the one being handled. Clients send one at a time;
+  // a flood (while a step runs) would otherwise grow memory without bound.
+  let waiting = 0;
+  let waitingBytes = 0;
+  socket.onmessage = (event: MessageEvent) => {
+    if (ended) return;
+    const data: unknown = event.data;
+    const size = typeof data === "string"
+      ? data.length
+      : data instanceof Blob
+      ? data.size
+      : (data as ArrayBuffer).byteLength ?? 0;
+    waiting++;
+    waitingBytes += size;
+    if (waiting > MAX_WAITING_MESSAGES || waitingBytes > MAX_WAITING_BYTES) {
+      const message =
+        `Too many messages waiting for a reply (${waiting} messages, ${waitingBytes} bytes): send one message at a time`;
+      fatal(
+        kind === "ws"
+          ? errorFrame("SESSION_ERROR", message)
+          : JSON.stringify(rpcError(null, JsonRpcErrorCode.SERVER_ERROR, message)),
+      );
+      return;
+    }
     enqueue(async () => {
+      waiting--;
+      waitingBytes -= size;
       if (!session) {
         if (refusedTimer !== undefined) end(); // refused: the error frame was sent first
         return;
@@ -188,6 +217,7 @@ function attach(socket: WebSocket, rt: Runtime, kind: SessionKind): void {
       if (reply !== null) send(reply);
       if (closeAfter.value) end();
     });
+  };
   let markClosed!: () => void;
   const live = { end, closed: new Promise<void>((resolve) => (markClosed = resolve)) };
   rt.sockets?.add(live);
