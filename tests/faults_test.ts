@@ -148,6 +148,32 @@ Deno.test("oversized HTTP bodies get 413 before they are buffered; the server ca
   await neighbour.check();
 });
 
+Deno.test("a client flooding messages behind a running step is cut off; a neighbour is not", async () => {
+  const app = scriptedApp();
+  await using server = startTestServer(app);
+  const neighbour = await healthyNeighbour(server.wsUrl);
+  await using _n = neighbour.ws;
+  await using flood = await openRawSocket(server.wsUrl);
+  await frame(flood, { type: "state" });
+  const env = instances.at(-1)!;
+  flood.send({ type: "step", data: { command: "hang" } });
+  await eventually(() => env.steps === 1, "the step is running");
+  for (let i = 0; i < 1100; i++) flood.send('{"type":"state"}');
+  const reply = await flood.next() as Frame;
+  assert.equal(reply.type, "error");
+  assert.equal(reply.data.code, "SESSION_ERROR");
+  assert.match(
+    reply.data.message as string,
+    /^Too many messages waiting for a reply \(1025 messages/,
+  );
+  // The server closes with 1000, but frames still in flight from the flooding
+  // client can cut the close handshake short, so only the closing is checked.
+  await flood.closed;
+  await eventually(() => env.aborted && env.closed === 1, "the flooding session's env is closed");
+  await eventually(() => app.sessions.size === 1, "only the neighbour is left");
+  await neighbour.check();
+});
+
 Deno.test("a throwing reset, state or step is EXECUTION_ERROR and the session lives on", async () => {
   // The neighbour runs on a well-behaved server beside this one; both live in one process.
   await using good = startTestServer(scriptedApp());
