@@ -117,7 +117,7 @@ Deno.test("docker provider: health timeout removes the container; missing image 
   const error = await docker_.start({
     image,
     command: ["eval", "console.log('busy, never serving'); setInterval(() => {}, 1000)"],
-    healthTimeoutMs: 1_000,
+    healthTimeoutMs: 4_000,
   }).then(() => assert.fail("start should fail"), (e) => e);
   assert.equal(error.code, "PROVIDER_HEALTH_TIMEOUT");
   assert.match(error.details.logs, /busy, never serving/);

@@ -45,6 +45,7 @@ export function startKubeStandIn(images: Record<string, string>, token: string):
   const services = new Map<string, Json>();
   const requests: KubeStandIn["requests"] = [];
   const watchers = new Set<(type: string, pod: Json) => void>();
+  const starting = new Set<Promise<void>>();
   let version = 100;
 
   const status = (code: number, reason: string, message: string) =>
@@ -151,7 +152,9 @@ export function startKubeStandIn(images: Record<string, string>, token: string):
         obj.status = { phase: "Pending", conditions: [{ type: "Ready", status: "False" }] };
         const pod: Pod = { object: obj };
         pods.set(obj.metadata.name, pod);
-        void runPod(pod);
+        const running = runPod(pod);
+        starting.add(running);
+        running.finally(() => starting.delete(running));
       } else services.set(obj.metadata.name, obj);
       return Response.json(obj, { status: 201 });
     }
@@ -211,8 +214,10 @@ export function startKubeStandIn(images: Record<string, string>, token: string):
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   const close = async () => {
-    for (const pod of pods.values()) await pod.handle?.stop();
-    pods.clear();
+    const all = [...pods.values()];
+    pods.clear(); // pods still starting stop themselves when they find they were deleted
+    await Promise.allSettled([...starting]);
+    for (const pod of all) await pod.handle?.stop();
     await provider[Symbol.asyncDispose]();
     await server.shutdown();
   };
