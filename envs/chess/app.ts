@@ -14,10 +14,24 @@ import { ChessAction, ChessObservation, ChessResetOptions, ChessState } from "./
 export interface ChessAppOptions extends ChessEnvironmentOptions {
   /** Most sessions at once. @default {`$MAX_CONCURRENT_ENVS`, else 64} */
   maxConcurrentEnvs?: number;
-  /** README served in `/metadata`. */
+  /** README served in `/metadata`. @default {this package's README.md, when readable} */
   readme?: string;
   /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
   webInterface?: boolean;
+}
+
+/** This package's README (front matter removed), when it can be read without prompting. */
+function readOwnReadme(): string | undefined {
+  const url = new URL("./README.md", import.meta.url);
+  if (url.protocol !== "file:") return undefined;
+  try {
+    if (Deno.permissions.querySync({ name: "read", path: url }).state !== "granted") {
+      return undefined;
+    }
+    return Deno.readTextFileSync(url).replace(/^---\n[\s\S]*?\n---\n+/, "");
+  } catch {
+    return undefined; // bundled, or no read permission
+  }
 }
 
 /**
@@ -39,7 +53,7 @@ export function createChessApp(options: ChessAppOptions = {}): EnvServerApp {
     observation: ChessObservation,
     state: ChessState,
     resetOptions: ChessResetOptions,
-    readme,
+    readme: readme ?? readOwnReadme(),
     webInterface,
     webView: chessBoardView,
     maxConcurrentEnvs,

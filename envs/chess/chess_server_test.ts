@@ -80,3 +80,9 @@ Deno.test("chess over HTTP: schema, metadata and a one-shot reset", async () => 
   assert.equal(body.observation.fen, "6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1");
   assert.ok(body.observation.legal_moves.includes("a1a8"));
 });
+
+Deno.test("chess metadata carries the README without its front matter", async () => {
+  await using server = startTestServer(createChessApp());
+  const metadata = await (await fetch(`${server.url}/metadata`)).json();
+  assert.match(metadata.readme_content, /^# Chess environment/);
+});

@@ -14,7 +14,7 @@ import { CodeAction, CodeObservation, CodeState } from "./models.ts";
 export interface CodingAppOptions extends CodingEnvironmentOptions {
   /** Most sessions (each with its own interpreter) at once. @default {`$MAX_CONCURRENT_ENVS`, else 8} */
   maxConcurrentEnvs?: number;
-  /** README served in `/metadata`. */
+  /** README served in `/metadata`. @default {this package's README.md, when readable} */
   readme?: string;
   /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
   webInterface?: boolean;
@@ -26,6 +26,20 @@ function maxFromEnv(): number {
     return Number.isInteger(value) && value > 0 ? value : 8;
   } catch {
     return 8;
+  }
+}
+
+/** This package's README (front matter removed), when it can be read without prompting. */
+function readOwnReadme(): string | undefined {
+  const url = new URL("./README.md", import.meta.url);
+  if (url.protocol !== "file:") return undefined;
+  try {
+    if (Deno.permissions.querySync({ name: "read", path: url }).state !== "granted") {
+      return undefined;
+    }
+    return Deno.readTextFileSync(url).replace(/^---\n[\s\S]*?\n---\n+/, "");
+  } catch {
+    return undefined; // bundled, or no read permission
   }
 }
 
@@ -46,7 +60,7 @@ export function createCodingApp(options: CodingAppOptions = {}): EnvServerApp {
     action: CodeAction,
     observation: CodeObservation,
     state: CodeState,
-    readme,
+    readme: readme ?? readOwnReadme(),
     webInterface,
     webView: codeOutputView,
     maxConcurrentEnvs: maxConcurrentEnvs ?? maxFromEnv(),
