@@ -137,6 +137,7 @@ export class ProcessProvider implements EnvProvider<ProcessStartOptions>, AsyncD
   readonly #prepared = new Map<string, Promise<PreparedModule>>();
   readonly #handles = new Set<ProcessHandle>();
   #workDir?: string;
+  #onUnload?: () => void;
 
   /**
    * Creates a provider.
@@ -205,11 +206,12 @@ export class ProcessProvider implements EnvProvider<ProcessStartOptions>, AsyncD
     if (!this.#workDir) {
       this.#workDir = await Deno.makeTempDir({ prefix: "openenv-process-" });
       const dir = this.#workDir;
-      globalThis.addEventListener("unload", () => {
+      this.#onUnload = () => {
         try {
           Deno.removeSync(dir, { recursive: true });
         } catch { /* already removed */ }
-      });
+      };
+      globalThis.addEventListener("unload", this.#onUnload);
     }
     return this.#workDir;
   }
@@ -353,6 +355,8 @@ export class ProcessProvider implements EnvProvider<ProcessStartOptions>, AsyncD
       await Deno.remove(this.#workDir, { recursive: true }).catch(() => {});
       this.#workDir = undefined;
     }
+    if (this.#onUnload) globalThis.removeEventListener("unload", this.#onUnload);
+    this.#onUnload = undefined;
   }
 }
 

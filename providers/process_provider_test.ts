@@ -63,7 +63,7 @@ Deno.test("process provider: runs echo on a loopback port with only its own port
   assert.equal(await isListening(env.port), false, "the port is free after stop");
 });
 
-Deno.test("process provider: the sandbox holds (files, env, spawn, ports, ffi, sys, npm, remote, imports)", async () => {
+Deno.test("process provider: the sandbox holds (files, env, spawn, ports, listen, ffi, sys, npm, remote, imports)", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const secret = `${dir}/secret.txt`;
@@ -80,6 +80,7 @@ Deno.test("process provider: the sandbox holds (files, env, spawn, ports, ffi, s
       ["env", "HOME", /^NotCapable: Requires env access/],
       ["run", "true", /^NotCapable: Requires run access/],
       ["net", String(otherPort), /^NotCapable: Requires net access to "127\.0\.0\.1:\d+"/],
+      ["listen", "0", /^NotCapable: Requires net access to "127\.0\.0\.1:0"/],
       ["ffi", "libc.so.6", /^NotCapable: Requires ffi access/],
       ["sys", "", /^NotCapable: Requires sys access/],
       ["npm", "npm:left-pad@1.3.0", /--no-npm/],

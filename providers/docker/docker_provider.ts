@@ -118,6 +118,25 @@ export class DockerProvider implements EnvProvider<DockerStartOptions>, AsyncDis
     if (!options?.image || typeof options.image !== "string") {
       throw new ProviderError("PROVIDER_INVALID_OPTIONS", "DockerProvider.start needs an image.");
     }
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#startOnce(options);
+      } catch (e) {
+        // Another process took the free port between our probe and the server's bind: retry.
+        const text = e instanceof ProviderError
+          ? `${e.message}\n${String(e.details.logs ?? "")}`
+          : "";
+        if (
+          attempt < 3 && /AddrInUse|address already in use|port is already allocated/i.test(text)
+        ) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  async #startOnce(options: DockerStartOptions): Promise<DockerHandle> {
     const docker = await this.#engine();
     const network = options.network ?? "host";
     const hostNet = network === "host";

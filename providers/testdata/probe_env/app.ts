@@ -9,7 +9,19 @@ import { ActionSchema, Environment, ObservationSchema, type State } from "../../
 import { createApp } from "../../../server/mod.ts";
 
 const Probe = ActionSchema.extend({
-  probe: z.enum(["read", "write", "env", "run", "net", "ffi", "sys", "npm", "remote", "import"]),
+  probe: z.enum([
+    "read",
+    "write",
+    "env",
+    "run",
+    "net",
+    "listen",
+    "ffi",
+    "sys",
+    "npm",
+    "remote",
+    "import",
+  ]),
   target: z.string().default(""),
 });
 const Outcome = ObservationSchema.extend({ outcome: z.string().default("") });
@@ -31,6 +43,11 @@ async function attempt(action: Probe): Promise<unknown> {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(t) });
       conn.close();
       return "connected";
+    }
+    case "listen": {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(t) });
+      listener.close();
+      return "listening";
     }
     case "ffi":
       return Deno.dlopen(t, {});
