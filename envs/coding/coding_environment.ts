@@ -17,7 +17,7 @@ import {
   type CodingConfigInput,
   resolveCodingConfig,
 } from "./config.ts";
-import type { CodeAction, CodeObservation, CodeState } from "./models.ts";
+import type { CodeAction, CodeMetadata, CodeObservation, CodeState } from "./models.ts";
 import type { PythonSandbox } from "./python_sandbox.ts";
 import { computeCodingReward } from "./rewards.ts";
 import { SandboxPool } from "./sandbox_pool.ts";
@@ -153,13 +153,9 @@ export class CodingEnvironment extends Environment<CodeAction, CodeObservation, 
       stdout: READY_MESSAGE,
       stderr: "",
       exit_code: 0,
-      error: null,
-      timed_out: false,
-      truncated: false,
-      interpreter_lost: false,
       done: false,
       reward: 0,
-      metadata: {},
+      metadata: { error: null, timed_out: false, truncated: false, interpreter_lost: false },
     };
   }
 
@@ -198,16 +194,18 @@ export class CodingEnvironment extends Environment<CodeAction, CodeObservation, 
       },
       this.config.rewards,
     );
-    const metadata: Record<string, unknown> = { last_code: action.code };
+    const metadata: CodeMetadata = {
+      last_code: action.code,
+      error: result.error,
+      timed_out: result.timedOut,
+      truncated: result.truncated,
+      interpreter_lost: result.interpreterLost,
+    };
     if (safetyViolation !== null) metadata.safety_violation = safetyViolation;
     return {
       stdout: result.stdout,
       stderr: result.stderr,
       exit_code: result.exitCode,
-      error: result.error,
-      timed_out: result.timedOut,
-      truncated: result.truncated,
-      interpreter_lost: result.interpreterLost,
       done: this.config.maxSteps !== null && this.#state.step_count >= this.config.maxSteps,
       reward,
       metadata,

@@ -23,7 +23,7 @@ Deno.test("coding environment: REPL semantics, persistence, reset and rewards", 
   const failing = await step(env, "print('before')\nraise ValueError('bad value')");
   assert.equal(failing.exit_code, 1);
   assert.equal(failing.stdout, "before\n");
-  assert.equal(failing.error, "ValueError: bad value");
+  assert.equal(failing.metadata.error, "ValueError: bad value");
   assert.match(failing.stderr, /Traceback \(most recent call last\):\n {2}File "<cell 3>", line 2/);
   assert.equal(env.state.last_exit_code, 1);
 
@@ -31,7 +31,7 @@ Deno.test("coding environment: REPL semantics, persistence, reset and rewards", 
   assert.equal(exit.exit_code, 3);
   const syntax = await step(env, "def broken(:");
   assert.equal(syntax.exit_code, 1);
-  assert.match(syntax.error ?? "", /^SyntaxError/);
+  assert.match(syntax.metadata.error ?? "", /^SyntaxError/);
   assert.equal(syntax.reward, -0.1);
   const dangerous = await step(env, "import os");
   assert.equal(dangerous.reward, -0.9);
@@ -42,7 +42,7 @@ Deno.test("coding environment: REPL semantics, persistence, reset and rewards", 
   await env.reset({});
   const cleared = await step(env, "print(x)");
   assert.equal(cleared.exit_code, 1);
-  assert.equal(cleared.error, "NameError: name 'x' is not defined");
+  assert.equal(cleared.metadata.error, "NameError: name 'x' is not defined");
   assert.equal(cleared.done, false);
 });
 
@@ -59,9 +59,9 @@ Deno.test("coding server: a session over /ws survives a runaway step", async () 
   const set = await ws.request({ type: "step", data: { code: "total = sum(range(10))" } }, 30_000);
   assert.equal((set as { type: string }).type, "observation");
   const loop = await ws.request({ type: "step", data: { code: "while True: pass" } }, 30_000) as {
-    data: { observation: Record<string, unknown> };
+    data: { observation: { exit_code: number; metadata: { timed_out: boolean } } };
   };
-  assert.equal(loop.data.observation.timed_out, true);
+  assert.equal(loop.data.observation.metadata.timed_out, true);
   assert.equal(loop.data.observation.exit_code, 124);
   const health = await fetch(`${server.url}/health`);
   assert.equal(health.status, 200);

@@ -25,12 +25,12 @@ Deno.test("the coding image serves sandboxed sessions", async () => {
         code:
           "import pyodide_js\npyodide_js.constructor.constructor('return Deno.readTextFileSync(\"/app/server.js\")')()",
       },
-    }, 60_000) as { data: { observation: { error: string } } };
-    assert.match(escape.data.observation.error, /NotCapable: Requires read access/);
+    }, 60_000) as { data: { observation: { metadata: { error: string } } } };
+    assert.match(escape.data.observation.metadata.error, /NotCapable: Requires read access/);
     const loop = await ws.request({ type: "step", data: { code: "while True: pass" } }, 60_000) as {
-      data: { observation: { timed_out: boolean } };
+      data: { observation: { metadata: { timed_out: boolean } } };
     };
-    assert.equal(loop.data.observation.timed_out, true);
+    assert.equal(loop.data.observation.metadata.timed_out, true);
     const after = await ws.request({ type: "step", data: { code: "print('alive')" } }, 60_000) as {
       data: { observation: { stdout: string } };
     };

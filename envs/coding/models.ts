@@ -1,8 +1,9 @@
 /**
  * Wire models of the coding environment. Field names and defaults match the
- * reference's `CodeAction`, `CodeObservation` and `CodeState`; the extra
- * observation fields (`error`, `timed_out`, `truncated`, `interpreter_lost`)
- * are additions that clients written for the reference simply ignore.
+ * reference's `CodeAction`, `CodeObservation` and `CodeState` exactly; what
+ * we add (the error line, timeout, truncation and restart flags) goes in the
+ * observation's `metadata` ({@linkcode CodeMetadata}), which the reference's
+ * client accepts.
  *
  * @module
  */
@@ -20,26 +21,21 @@ export const CodeAction: z.ZodObject<
 /** A value of {@linkcode CodeAction}. */
 export type CodeAction = z.infer<typeof CodeAction>;
 
-/** The result of running one code action. */
-export const CodeObservation: z.ZodObject<
-  typeof ObservationSchema.shape & {
-    stdout: z.ZodDefault<z.ZodString>;
-    stderr: z.ZodDefault<z.ZodString>;
-    exit_code: z.ZodDefault<z.ZodNumber>;
-    error: z.ZodDefault<z.ZodNullable<z.ZodString>>;
-    timed_out: z.ZodDefault<z.ZodBoolean>;
-    truncated: z.ZodDefault<z.ZodBoolean>;
-    interpreter_lost: z.ZodDefault<z.ZodBoolean>;
-  },
-  z.core.$strict
-> = ObservationSchema.extend({
-  stdout: z.string().default("").describe("Standard output of the execution"),
-  stderr: z.string().default("").describe(
-    "Standard error of the execution, with the traceback of an uncaught exception",
-  ),
-  exit_code: z.number().int().default(0).describe(
-    "0 on success, 1 on an uncaught exception, the SystemExit code, 124 on a timeout, 137 when memory ran out",
-  ),
+/**
+ * What the coding environment puts in an observation's `metadata`. These
+ * travel in `metadata` rather than as observation fields because the
+ * reference's client builds its `CodeObservation(**observation)` with
+ * unknown fields forbidden.
+ */
+export const CodeMetadata: z.ZodObject<{
+  last_code: z.ZodOptional<z.ZodString>;
+  error: z.ZodDefault<z.ZodNullable<z.ZodString>>;
+  timed_out: z.ZodDefault<z.ZodBoolean>;
+  truncated: z.ZodDefault<z.ZodBoolean>;
+  interpreter_lost: z.ZodDefault<z.ZodBoolean>;
+  safety_violation: z.ZodOptional<z.ZodString>;
+}, z.core.$loose> = z.looseObject({
+  last_code: z.string().optional().describe("The code of the step"),
   error: z.string().nullable().default(null).describe(
     "One line naming the error (for example 'ZeroDivisionError: division by zero'), or null",
   ),
@@ -47,6 +43,35 @@ export const CodeObservation: z.ZodObject<
   truncated: z.boolean().default(false).describe("Output went past the limit and was cut"),
   interpreter_lost: z.boolean().default(false).describe(
     "The interpreter was restarted (timeout, memory, crash): variables from earlier steps are gone",
+  ),
+  safety_violation: z.string().optional().describe("The dangerous pattern the code matched"),
+});
+
+/** A value of {@linkcode CodeMetadata}. */
+export type CodeMetadata = z.infer<typeof CodeMetadata>;
+
+/** The result of running one code action: the reference's three fields. */
+export const CodeObservation: z.ZodObject<
+  Omit<typeof ObservationSchema.shape, "metadata"> & {
+    metadata: z.ZodDefault<typeof CodeMetadata>;
+    stdout: z.ZodDefault<z.ZodString>;
+    stderr: z.ZodDefault<z.ZodString>;
+    exit_code: z.ZodDefault<z.ZodNumber>;
+  },
+  z.core.$strict
+> = ObservationSchema.extend({
+  metadata: CodeMetadata.default({
+    error: null,
+    timed_out: false,
+    truncated: false,
+    interpreter_lost: false,
+  }),
+  stdout: z.string().default("").describe("Standard output of the execution"),
+  stderr: z.string().default("").describe(
+    "Standard error of the execution, with the traceback of an uncaught exception",
+  ),
+  exit_code: z.number().int().default(0).describe(
+    "0 on success, 1 on an uncaught exception, the SystemExit code, 124 on a timeout, 137 when memory ran out",
   ),
 }).describe("Observation from the coding environment: the result of running the code.");
 

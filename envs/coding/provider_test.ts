@@ -26,10 +26,10 @@ Deno.test("the process provider runs the coding env with only the permissions it
     };
     assert.equal(step.data.observation.stdout, "10\n");
     const loop = await ws.request({ type: "step", data: { code: "while True: pass" } }, 60_000) as {
-      data: { observation: { timed_out: boolean; error: string } };
+      data: { observation: { metadata: { timed_out: boolean; error: string } } };
     };
-    assert.equal(loop.data.observation.timed_out, true);
-    assert.match(loop.data.observation.error, /exceeded 5 s/);
+    assert.equal(loop.data.observation.metadata.timed_out, true);
+    assert.match(loop.data.observation.metadata.error, /exceeded 5 s/);
   } finally {
     await ws.close();
   }

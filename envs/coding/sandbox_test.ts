@@ -8,8 +8,12 @@ import type { CodeObservation } from "./models.ts";
 const js = (source: string) =>
   `import pyodide_js\nf = pyodide_js.constructor.constructor(${JSON.stringify(source)})\nf()`;
 
-async function run(env: CodingEnvironment, code: string): Promise<CodeObservation> {
-  return await env.step({ code, metadata: {} });
+type Flat = CodeObservation & CodeObservation["metadata"];
+
+/** Runs a step; the metadata fields (error, timed_out, ...) are lifted up for brevity. */
+async function run(env: CodingEnvironment, code: string): Promise<Flat> {
+  const obs = await env.step({ code, metadata: {} });
+  return { ...obs, ...obs.metadata };
 }
 
 async function assertHealthy(env: CodingEnvironment, expectVar: boolean): Promise<void> {

@@ -12,10 +12,11 @@ const script = String.raw`
 export function render(obs, container, ctx) {
   const h = ctx.h;
   const ok = obs.exit_code === 0;
+  const meta = obs.metadata || {};
   const flags = [];
-  if (obs.timed_out) flags.push("timed out");
-  if (obs.truncated) flags.push("output truncated");
-  if (obs.interpreter_lost) flags.push("interpreter restarted: earlier variables are gone");
+  if (meta.timed_out) flags.push("timed out");
+  if (meta.truncated) flags.push("output truncated");
+  if (meta.interpreter_lost) flags.push("interpreter restarted: earlier variables are gone");
   const block = (title, text, cls, color) =>
     h("section", { class: cls }, [
       h("h3", { text: title }),
@@ -29,7 +30,7 @@ export function render(obs, container, ctx) {
       class: "code-status",
       role: "status",
       style: "font-weight:bold;color:" + (ok ? "#2e7d32" : "#b00020"),
-      text: (ok ? "Exit code 0" : "Exit code " + obs.exit_code) + (obs.error ? ": " + obs.error : ""),
+      text: (ok ? "Exit code 0" : "Exit code " + obs.exit_code) + (meta.error ? ": " + meta.error : ""),
     }),
     flags.length ? h("p", { class: "code-flags", text: flags.join("; ") }) : null,
     block("stdout", obs.stdout || "(empty)", "code-stdout", "inherit"),
