@@ -80,6 +80,8 @@ Deno.test("process provider: the sandbox holds (files, env, spawn, ports, listen
       ["env", "HOME", /^NotCapable: Requires env access/],
       ["run", "true", /^NotCapable: Requires run access/],
       ["net", String(otherPort), /^NotCapable: Requires net access to "127\.0\.0\.1:\d+"/],
+      ["net", "example.com:443", /^NotCapable: Requires net access to "example\.com:443"/],
+      ["net", "10.0.0.1:80", /^NotCapable: Requires net access to "10\.0\.0\.1:80"/],
       ["listen", "0", /^NotCapable: Requires net access to "127\.0\.0\.1:0"/],
       ["ffi", "libc.so.6", /^NotCapable: Requires ffi access/],
       ["sys", "", /^NotCapable: Requires sys access/],

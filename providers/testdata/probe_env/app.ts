@@ -40,7 +40,8 @@ async function attempt(action: Probe): Promise<unknown> {
     case "run":
       return (await new Deno.Command(t).output()).code;
     case "net": {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(t) });
+      const [hostname, port] = t.includes(":") ? t.split(":") : ["127.0.0.1", t];
+      const conn = await Deno.connect({ hostname, port: Number(port) });
       conn.close();
       return "connected";
     }
