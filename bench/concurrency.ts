@@ -67,6 +67,15 @@ export interface ConcurrencyPoint {
   serverCpuPercent: number;
   /** Load client CPU use in the steady phase, % of one core. */
   clientCpuPercent: number;
+  /** p99 of every round run for this size (ms); the point is the median round. */
+  roundsP99: number[];
+}
+
+/** The round whose p99 is the median, with every round's p99 attached. */
+function medianRound(points: ConcurrencyPoint[]): ConcurrencyPoint {
+  const sorted = [...points].sort((a, b) => a.latency.p99 - b.latency.p99);
+  const chosen = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...chosen, roundsP99: points.map((p) => p.latency.p99) };
 }
 
 async function ownCpuSeconds(): Promise<number> {
@@ -85,6 +94,8 @@ export interface ConcurrencyData {
     stepTimeoutMs: number;
     /** Scheduling priority the servers and the load client ran at (0: normal). */
     nice: number;
+    /** Rounds per size for the Deno servers (the reported round is the one with the median p99). */
+    rounds: number;
   };
   /** Points per server: `ours`, `reference`, and `raw` (a bare echo, when asked for). */
   targets: { ours: ConcurrencyPoint[]; reference: ConcurrencyPoint[]; raw?: ConcurrencyPoint[] };
@@ -230,6 +241,7 @@ async function runPoint(
     offeredPerSecond: connected * 1000 / options.intervalMs,
     serverCpuPercent: ((server1 - server0) / run.seconds) * 100,
     clientCpuPercent: ((client1 - client0) / run.seconds) * 100,
+    roundsP99: [],
   };
 }
 
@@ -247,13 +259,14 @@ function describe(name: string, p: ConcurrencyPoint): string {
 export async function main(argv: string[] = Deno.args): Promise<ConcurrencyData> {
   const args = parseBenchArgs(argv);
   const config: ConcurrencyData["config"] = args.smoke
-    ? { sizes: [16], intervalMs: 200, durationMs: 1000, stepTimeoutMs: 10_000, nice: 0 }
+    ? { sizes: [16], intervalMs: 200, durationMs: 1000, stepTimeoutMs: 10_000, nice: 0, rounds: 1 }
     : {
       sizes: [256, 1024, 2048, 4096],
       intervalMs: 1000,
-      durationMs: 8_000,
+      durationMs: 5_000,
       stepTimeoutMs: 10_000,
       nice: args.nice ?? DEFAULT_NICE,
+      rounds: args.rounds ?? 3,
     };
   if (args.sizes) config.sizes = args.sizes;
   if (args.nice !== undefined) config.nice = args.nice;
@@ -270,11 +283,18 @@ export async function main(argv: string[] = Deno.args): Promise<ConcurrencyData>
   }
   const targets: ConcurrencyData["targets"] = { ours: [], reference: [] };
   const skipped: ConcurrencyData["skipped"] = [];
-  for (const kind of ["raw", "ours"] as const) {
-    if (!wanted.includes(kind)) continue;
-    for (const sessions of config.sizes) {
-      await using server = await startDenoServer(kind, [], nice);
-      const point = await runPoint(server, sessions, config);
+  const deno = (["raw", "ours"] as const).filter((k) => wanted.includes(k));
+  for (const sessions of config.sizes) {
+    // Rounds interleave the Deno servers; each round uses fresh server processes.
+    const rounds: Record<"raw" | "ours", ConcurrencyPoint[]> = { raw: [], ours: [] };
+    for (let round = 0; round < config.rounds; round++) {
+      for (const kind of deno) {
+        await using server = await startDenoServer(kind, [], nice);
+        rounds[kind].push(await runPoint(server, sessions, config));
+      }
+    }
+    for (const kind of deno) {
+      const point = medianRound(rounds[kind]);
       (targets[kind] ??= []).push(point);
       console.log(describe(kind, point));
     }
@@ -289,7 +309,7 @@ export async function main(argv: string[] = Deno.args): Promise<ConcurrencyData>
       continue;
     }
     await using server = await startReferenceServer([], nice);
-    const point = await runPoint(server, sessions, config);
+    const point = medianRound([await runPoint(server, sessions, config)]);
     targets.reference.push(point);
     console.log(describe("reference", point));
     const errorRate = point.errors / Math.max(1, point.steps + point.errors);

@@ -179,7 +179,7 @@ function pointRow(name: string, p: ConcurrencyPoint): string {
     ms(p.latency.max)
   } | ${p.errors} | ${n(p.bytesPerSession / 1024)} KiB | ${n(p.serverCpuPercent)}% | ${
     n(p.clientCpuPercent)
-  }% |`;
+  }% | ${(p.roundsP99 ?? []).map((v) => n(v)).join(", ")} |`;
 }
 
 function concurrencySection(
@@ -198,17 +198,20 @@ function concurrencySection(
       c.stepTimeoutMs / 1000
     } s. CPU columns: % of one core`,
     "used by the server process and by the load client during the steady phase.",
+    `The Deno servers ran ${
+      c.rounds ?? 1
+    } round(s) per size, each with fresh processes; the row shows the round with the median p99 (every round's p99 in the last column). The reference ran one round.`,
     c.nice
       ? `Every server and the load client ran at \`nice ${c.nice}\`: on this shared machine, other jobs' CPU bursts otherwise decide the tail of a paced, mostly idle benchmark (the raw echo rows are the control).`
       : "All processes ran at normal priority.",
     "",
-    "| Server | Sessions | Connected | Connect time | Steps/s (of offered) | p50 | p99 | max | Errors | Memory/session | Server CPU | Client CPU |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| Server | Sessions | Connected | Connect time | Steps/s (of offered) | p50 | p99 | max | Errors | Memory/session | Server CPU | Client CPU | p99 of each round |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...(r.data.targets.raw ?? []).map((p) => pointRow("raw echo", p)),
     ...r.data.targets.ours.map((p) => pointRow("ours", p)),
     ...r.data.targets.reference.map((p) => pointRow("reference", p)),
     ...r.data.skipped.map((s) =>
-      `| reference | ${s.sessions} | skipped: ${s.reason} | | | | | | | | | |`
+      `| reference | ${s.sessions} | skipped: ${s.reason} | | | | | | | | | | |`
     ),
   ];
   const biggest = r.data.targets.ours.at(-1);
