@@ -15,6 +15,7 @@ import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import { closeEnvironment } from "./_close_env.ts";
 import { readBodyText } from "./_body.ts";
+import { buildWithin } from "./_factory.ts";
 import {
   asObservation,
   drainSockets,
@@ -76,6 +77,12 @@ export interface CreateAppOptions {
    * so a stuck environment cannot hold up a response or a shutdown. @default {10}
    */
   closeTimeoutS?: number;
+  /**
+   * Longest wait for the environment factory (seconds); past it the client
+   * gets `FACTORY_ERROR` and the slot is freed. `null` waits forever, as the
+   * reference does. @default {null}
+   */
+  factoryTimeoutS?: number | null;
   /** Fail a reset or step that takes longer than this (seconds) and end its session. @default {null} */
   stepTimeoutS?: number | null;
   /** `simulation` or `production`. @default {`$OPENENV_SERVER_MODE`, else "simulation"} */
@@ -242,13 +249,15 @@ export function createApp(
     sessionTimeoutS: options.sessionTimeoutS ?? null,
     httpSessionTimeoutS: options.httpSessionTimeoutS,
     closeTimeoutS: options.closeTimeoutS,
+    factoryTimeoutS: options.factoryTimeoutS,
   });
+  const factoryTimeoutMs = options.factoryTimeoutS ? options.factoryTimeoutS * 1000 : null;
   const closeTimeoutMs = (options.closeTimeoutS ?? 10) * 1000;
   const onError = options.onError ??
     ((error: unknown, where: string) => console.error(`openenv: ${where} failed:`, error));
   const createEnv = async (): Promise<Environment> => {
     try {
-      return await factory();
+      return await buildWithin(factory, factoryTimeoutMs, closeTimeoutMs);
     } catch (cause) {
       throw new OpenEnvError(
         "FACTORY_ERROR",

@@ -7,6 +7,7 @@
 import type { Environment, EnvironmentFactory } from "../core/environment.ts";
 import { OpenEnvError } from "../core/errors.ts";
 import { closeEnvironment } from "./_close_env.ts";
+import { buildWithin } from "./_factory.ts";
 
 /** How a session was opened. */
 export type SessionKind = "ws" | "mcp-ws" | "mcp-http" | "http";
@@ -49,6 +50,12 @@ export interface SessionManagerOptions {
    * cannot hold up a shutdown. @default {10}
    */
   closeTimeoutS?: number;
+  /**
+   * Longest wait for the factory (seconds); past it the client gets
+   * `FACTORY_ERROR`, the slot is freed, and an environment that arrives
+   * later is closed. `null` waits forever, as the reference does. @default {null}
+   */
+  factoryTimeoutS?: number | null;
 }
 
 /** Capacity of the server, as the reference reports it in errors. */
@@ -77,6 +84,7 @@ export class SessionManager {
   #timeoutMs: number | null;
   #httpTimeoutMs: number;
   #closeTimeoutMs: number;
+  #factoryTimeoutMs: number | null;
   #reaper: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -87,6 +95,7 @@ export class SessionManager {
     this.#timeoutMs = options.sessionTimeoutS ? options.sessionTimeoutS * 1000 : null;
     this.#httpTimeoutMs = (options.httpSessionTimeoutS ?? 300) * 1000;
     this.#closeTimeoutMs = (options.closeTimeoutS ?? 10) * 1000;
+    this.#factoryTimeoutMs = options.factoryTimeoutS ? options.factoryTimeoutS * 1000 : null;
   }
 
   /** Sessions alive or being created, and the limit. */
@@ -123,7 +132,7 @@ export class SessionManager {
     this.#pending++;
     let env: Environment;
     try {
-      env = await this.#factory();
+      env = await buildWithin(this.#factory, this.#factoryTimeoutMs, this.#closeTimeoutMs);
     } catch (cause) {
       throw new OpenEnvError(
         "FACTORY_ERROR",
