@@ -281,3 +281,26 @@ Deno.test("a close() that never finishes does not hold up destroy() or close() p
     console.error = original;
   }
 });
+
+Deno.test("factoryTimeoutS: a hung factory gives FACTORY_ERROR, frees the slot, and a late env is closed", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const late = new Probe();
+  const m = new SessionManager({
+    factory: async function slowFactory() {
+      await gate;
+      return late;
+    },
+    maxSessions: 1,
+    factoryTimeoutS: 0.05,
+  });
+  const e = await rejection(m.create("ws"));
+  assert.equal(e.code, "FACTORY_ERROR");
+  assert.equal(e.message, "Environment factory 'slowFactory' failed to create instance.");
+  assert.match((e.cause as Error).message, /did not finish within 0.05s/);
+  assert.deepEqual(m.capacity, { activeSessions: 0, maxSessions: 1 }, "the slot is free");
+  release();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(late.closed, true, "the environment that came late was closed");
+  assert.equal(m.size, 0);
+});

@@ -261,6 +261,30 @@ Deno.test("a throwing factory gives FACTORY_ERROR, leaks no slot, and other sess
   assert.equal((await frame(again, { type: "state" })).type, "state");
 });
 
+Deno.test("a factory that hangs: FACTORY_ERROR after factoryTimeoutS, slot freed, neighbour fine", async () => {
+  let hang = false;
+  const app = createApp(function hangingFactory() {
+    return hang ? new Promise<ScriptedEnv>(() => {}) : new ScriptedEnv();
+  }, { action: ScriptedAction, maxConcurrentEnvs: 2, factoryTimeoutS: 0.1, onError: () => {} });
+  await using server = startTestServer(app);
+  const neighbour = await healthyNeighbour(server.wsUrl);
+  await using _n = neighbour.ws;
+  hang = true;
+  for (let i = 0; i < 3; i++) {
+    await using ws = await openRawSocket(server.wsUrl);
+    const reply = await ws.next() as Frame;
+    assert.equal(reply.data.code, "FACTORY_ERROR");
+    assert.equal(reply.data.factory_name, "hangingFactory");
+    await neighbour.check();
+  }
+  // A stateless HTTP request is not held forever either.
+  const res = await post(server.url, "/step", { action: { command: "echo" } });
+  assert.equal(res.status, 500);
+  await res.body?.cancel();
+  assert.equal(app.sessions.capacity.activeSessions, 1, "only the neighbour holds a slot");
+  await neighbour.check();
+});
+
 Deno.test("a hanging step hits stepTimeoutS: EXECUTION_ERROR, close 1000, env aborted and closed", async () => {
   const app = scriptedApp({ stepTimeoutS: 0.2, maxConcurrentEnvs: 2 });
   await using server = startTestServer(app);
