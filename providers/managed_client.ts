@@ -158,3 +158,48 @@ export function fromProcess<
     cleanup: owned ? [() => owned[Symbol.asyncDispose]()] : [],
   });
 }
+
+/**
+ * Makes an existing client own a started environment: closing or disposing
+ * the client then also stops the environment. For typed client classes
+ * (such as an environment's own `EnvClient` subclass) that
+ * {@linkcode fromProvider} cannot construct.
+ *
+ * @param client A client of `handle.baseUrl` (built with `handle.headers` when there are any).
+ * @param handle The environment it talks to.
+ * @param cleanup Extra work after the environment stopped.
+ * @returns The same client, with `handle` set.
+ *
+ * @example A typed echo client on a sandboxed process
+ * ```ts ignore
+ * import { ownEnvironment, ProcessProvider } from "@openenv/core/providers";
+ * import { EchoEnv } from "@openenv/echo";
+ *
+ * const handle = await new ProcessProvider().start({ module: "envs/echo" });
+ * await using env = ownEnvironment(new EchoEnv(handle.baseUrl), handle);
+ * await env.echo("hi");
+ * ```
+ */
+export function ownEnvironment<C extends { close(): Promise<void> }>(
+  client: C,
+  handle: EnvHandle,
+  cleanup: (() => Promise<void>)[] = [],
+): C & { readonly handle: EnvHandle } {
+  const close = client.close.bind(client);
+  let closed: Promise<void> | undefined;
+  return Object.assign(client, {
+    handle,
+    close: (): Promise<void> =>
+      closed ??= (async () => {
+        try {
+          await close();
+        } finally {
+          try {
+            await handle.stop();
+          } finally {
+            for (const fn of cleanup) await fn();
+          }
+        }
+      })(),
+  });
+}

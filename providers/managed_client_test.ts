@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { EchoAction, EchoObservation, EchoState } from "../envs/echo/mod.ts";
 import { ServerError } from "../client/mod.ts";
-import { fromProcess, fromProvider } from "./managed_client.ts";
+import { fromProcess, fromProvider, ownEnvironment } from "./managed_client.ts";
+import { EchoEnv } from "../envs/echo/client.ts";
 import { ProcessProvider } from "./process_provider.ts";
 import type { ProcessHandle } from "./process_provider.ts";
 
@@ -36,4 +37,16 @@ Deno.test("fromProvider: server errors pass through and close stops the environm
   await env.close();
   assert.equal((await (env.handle as ProcessHandle).exited).code, 0);
   await env.close(); // idempotent
+});
+
+Deno.test("ownEnvironment: a typed client class (EchoEnv) that stops its environment on dispose", async () => {
+  await using provider = new ProcessProvider();
+  const handle = await provider.start({ module: echo });
+  {
+    await using env = ownEnvironment(new EchoEnv(handle.baseUrl), handle);
+    assert.equal(env.handle, handle);
+    const { observation } = await env.echo("typed");
+    assert.equal(observation.echoed_message, "typed");
+  }
+  assert.equal((await handle.exited).code, 0, "disposing the client stopped the process");
 });
