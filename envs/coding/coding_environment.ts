@@ -45,6 +45,7 @@ function takeSharedPool(
     config.maxOutputBytes,
     config.prewarmSpares,
     config.snapshotPath,
+    config.bubblewrap,
   ]);
   let entry = sharedPools.get(key);
   if (!entry) {
@@ -54,6 +55,7 @@ function takeSharedPool(
         maxOutputBytes: config.maxOutputBytes,
         spares: config.prewarmSpares,
         snapshotPath: config.snapshotPath ?? undefined,
+        bubblewrap: config.bubblewrap,
       }),
       users: 0,
     };

@@ -10,6 +10,7 @@
  * | `maxSteps` | null (no limit) | `CODING_MAX_STEPS` | none (`done` is never set) |
  * | `prewarmSpares` | 1 | `CODING_PREWARM` | none |
  * | `snapshotPath` | none (in memory) | `CODING_SNAPSHOT_PATH` | none |
+ * | `bubblewrap` | `"auto"` | `CODING_BUBBLEWRAP` (`auto`, `1`, `0`) | none |
  * | `rewards.safetyPenalty` | -1.0 | | -1.0 when a dangerous pattern matches |
  * | `rewards.shortCodeBonus` | 0.1 | | +0.1 when the stripped code has ≤ 100 characters |
  * | `rewards.syntaxErrorPenalty` | -0.2 | | -0.2 when the code does not parse |
@@ -51,6 +52,8 @@ export interface CodingConfig {
   prewarmSpares: number;
   /** File keeping the interpreter's memory snapshot across processes. @default {null} */
   snapshotPath: string | null;
+  /** Also wall interpreters in with bubblewrap: `"auto"` when available, or required. @default {"auto"} */
+  bubblewrap: boolean | "auto";
   /** Reward shaping. */
   rewards: CodingRewards;
 }
@@ -84,6 +87,7 @@ export const DEFAULT_CODING_CONFIG: Readonly<CodingConfig> = Object.freeze({
   maxSteps: null,
   prewarmSpares: 1,
   snapshotPath: null,
+  bubblewrap: "auto",
   rewards: DEFAULT_CODING_REWARDS,
 });
 
@@ -130,8 +134,8 @@ export function resolveCodingConfig(input: CodingConfigInput = {}): CodingConfig
 
 /**
  * Reads overrides from `CODING_TIMEOUT_S`, `CODING_MEMORY_MB`,
- * `CODING_MAX_OUTPUT_BYTES`, `CODING_MAX_STEPS`, `CODING_PREWARM` and
- * `CODING_SNAPSHOT_PATH`.
+ * `CODING_MAX_OUTPUT_BYTES`, `CODING_MAX_STEPS`, `CODING_PREWARM`,
+ * `CODING_SNAPSHOT_PATH` and `CODING_BUBBLEWRAP` (`auto`, `1`/`true`, `0`/`false`).
  * Unset variables are left out; without `--allow-env` nothing is read.
  *
  * @throws {RangeError} When a variable is set to something other than a number.
@@ -164,7 +168,21 @@ export function codingConfigFromEnv(): CodingConfigInput {
   } catch {
     snapshotPath = undefined;
   }
+  let bubblewrap: boolean | "auto" | undefined;
+  try {
+    const raw = Deno.env.get("CODING_BUBBLEWRAP")?.trim().toLowerCase();
+    if (raw === "auto") bubblewrap = "auto";
+    else if (raw === "1" || raw === "true" || raw === "yes") bubblewrap = true;
+    else if (raw === "0" || raw === "false" || raw === "no") bubblewrap = false;
+    else if (raw) {
+      throw new RangeError(`CODING_BUBBLEWRAP must be auto, 1 or 0, got '${raw}'`);
+    }
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
+    bubblewrap = undefined;
+  }
   return {
+    bubblewrap,
     timeoutS: read("CODING_TIMEOUT_S"),
     memoryLimitMb: read("CODING_MEMORY_MB"),
     maxOutputBytes: read("CODING_MAX_OUTPUT_BYTES"),

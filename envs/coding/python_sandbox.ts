@@ -36,6 +36,13 @@ export interface PythonSandboxOptions {
   snapshotPath?: string;
   /** Time allowed for the interpreter to start, in milliseconds. @default {120000} */
   startTimeoutMs?: number;
+  /**
+   * Also run the subprocess under bubblewrap (`bwrap`): new network, PID,
+   * IPC and UTS namespaces and a read-only root, a second wall behind Deno's
+   * permissions. `"auto"` uses it when `bwrap` is installed, may be run and
+   * works; `true` requires it. @default {"auto"}
+   */
+  bubblewrap?: boolean | "auto";
 }
 
 /** Options for {@linkcode PythonSandbox.run}. */
@@ -75,6 +82,7 @@ const DEFAULTS = {
   maxOutputBytes: 50_000,
   snapshot: true,
   startTimeoutMs: 120_000,
+  bubblewrap: "auto" as boolean | "auto",
 };
 
 /** Exit code reported for a run that hit its time limit (as coreutils `timeout`). */
@@ -164,6 +172,7 @@ function spawnWorker(
     pyodideDir: string;
     denoPath: string;
     worker: string;
+    useBubblewrap: boolean;
   },
 ): Deno.ChildProcess {
   const pages = Math.max(1, Math.floor(options.memoryLimitMb * 16)); // 64 KiB wasm pages
@@ -174,31 +183,93 @@ function spawnWorker(
   if (path && options.denoPath === "deno") env.PATH = path;
   if (denoDir) env.DENO_DIR = denoDir;
   if (home) env.HOME = home;
-  return new Deno.Command(options.denoPath, {
-    args: [
-      "run",
-      "--quiet",
-      "--no-config",
-      "--no-lock",
-      "--no-remote",
-      "--no-npm",
-      "--no-prompt",
-      `--allow-read=${options.pyodideDir}`,
-      "--deny-write",
-      "--deny-net",
-      "--deny-run",
-      "--deny-env",
-      "--deny-ffi",
-      "--deny-sys",
-      `--v8-flags=--max-old-space-size=${options.heapLimitMb},--wasm-max-mem-pages=${pages}`,
-      options.worker,
-    ],
+  const denoArgs = [
+    "run",
+    "--quiet",
+    "--no-config",
+    "--no-lock",
+    "--no-remote",
+    "--no-npm",
+    "--no-prompt",
+    `--allow-read=${options.pyodideDir}`,
+    "--deny-write",
+    "--deny-net",
+    "--deny-run",
+    "--deny-env",
+    "--deny-ffi",
+    "--deny-sys",
+    `--v8-flags=--max-old-space-size=${options.heapLimitMb},--wasm-max-mem-pages=${pages}`,
+    options.worker,
+  ];
+  const [command, args] = options.useBubblewrap
+    ? ["bwrap", [...BWRAP_ARGS, "--", options.denoPath, ...denoArgs]]
+    : [options.denoPath, denoArgs];
+  return new Deno.Command(command, {
+    args,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
     clearEnv: true,
     env,
   }).spawn();
+}
+
+/** bubblewrap's flags: read-only root, fresh /dev and /proc, every namespace new. */
+const BWRAP_ARGS = [
+  "--ro-bind",
+  "/",
+  "/",
+  "--dev",
+  "/dev",
+  "--proc",
+  "/proc",
+  "--unshare-all",
+  "--die-with-parent",
+  "--new-session",
+];
+
+let bubblewrapProbe: Promise<boolean> | undefined;
+
+/**
+ * Whether `bwrap` is installed, may be run, and works here (checked once per
+ * process).
+ *
+ * @example
+ * ```ts ignore
+ * import { bubblewrapAvailable } from "@openenv/coding";
+ *
+ * console.log(await bubblewrapAvailable()); // true where apt's bubblewrap is installed
+ * ```
+ */
+export function bubblewrapAvailable(): Promise<boolean> {
+  return bubblewrapProbe ??= (async () => {
+    try {
+      if (Deno.permissions.querySync({ name: "run", command: "bwrap" }).state !== "granted") {
+        return false;
+      }
+      const out = await new Deno.Command("bwrap", {
+        args: [...BWRAP_ARGS, "--", "true"],
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      return out.success;
+    } catch {
+      return false;
+    }
+  })();
+}
+
+async function resolveBubblewrap(setting: boolean | "auto"): Promise<boolean> {
+  if (setting === false) return false;
+  const available = await bubblewrapAvailable();
+  if (setting === true && !available) {
+    throw new Error(
+      "bubblewrap was required but 'bwrap' is missing, may not be run (--allow-run=bwrap) or " +
+        "does not work here: install it (apt-get install bubblewrap) or set bubblewrap to 'auto'",
+    );
+  }
+  return available;
 }
 
 const snapshots = new Map<string, Promise<Uint8Array | null>>();
@@ -211,6 +282,7 @@ async function makeSnapshot(pyodideDir: string, denoPath: string, worker: string
     pyodideDir,
     denoPath,
     worker,
+    useBubblewrap: false,
   });
   const timer = setTimeout(() => safeKill(child), DEFAULTS.startTimeoutMs);
   void child.stderr.cancel().catch(() => {});
@@ -269,11 +341,22 @@ function safeKill(child: Deno.ChildProcess): void {
   }
 }
 
-function readRssMb(pid: number): number | null {
+function readRssMb(pid: number, depth = 0): number | null {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : null;
+    let total = match ? Number(match[1]) / 1024 : 0;
+    // Under bubblewrap the interpreter is a descendant: count the whole tree.
+    if (depth < 4) {
+      let children: string[] = [];
+      try {
+        children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/);
+      } catch {
+        children = [];
+      }
+      for (const child of children) if (child) total += readRssMb(Number(child), depth + 1) ?? 0;
+    }
+    return total;
   } catch {
     return null;
   }
@@ -320,6 +403,7 @@ export class PythonSandbox implements AsyncDisposable {
   #stderrTail = "";
   #ready: Promise<void>;
   #queue: Promise<unknown> = Promise.resolve();
+  #bubblewrapped = false;
 
   private constructor(
     child: Deno.ChildProcess,
@@ -365,9 +449,11 @@ export class PythonSandbox implements AsyncDisposable {
       }
       snapshot = await promise;
     }
-    const child = spawnWorker({ ...rest, pyodideDir, denoPath, worker });
+    const useBubblewrap = await resolveBubblewrap(rest.bubblewrap);
+    const child = spawnWorker({ ...rest, pyodideDir, denoPath, worker, useBubblewrap });
     const key = crypto.randomUUID();
     const sandbox = new PythonSandbox(child, key, rest);
+    sandbox.#bubblewrapped = useBubblewrap;
     const init = encodeJsonFrame({
       key,
       pyodideDir,
@@ -410,7 +496,12 @@ export class PythonSandbox implements AsyncDisposable {
     return this.#alive;
   }
 
-  /** Process id of the subprocess. */
+  /** Whether the subprocess runs under bubblewrap (see {@linkcode PythonSandboxOptions.bubblewrap}). */
+  get bubblewrapped(): boolean {
+    return this.#bubblewrapped;
+  }
+
+  /** Process id of the subprocess (of `bwrap` when bubblewrapped). */
   get pid(): number {
     return this.#child.pid;
   }
