@@ -189,6 +189,14 @@ Deno.test("process provider: bad input gets clear errors", async () => {
         e.code === "PROVIDER_INVALID_OPTIONS" && /deno\.permissions\.read/.test(e.message),
     );
     await Deno.writeTextFile(`${dir}/openenv.yaml`, "app: app.ts\n");
+    await Deno.writeTextFile(`${dir}/app.ts`, "export default { fetch(: };\n");
+    await assert.rejects(
+      provider.start({ module: dir }),
+      (e: ProviderError) =>
+        e.code === "PROVIDER_START_FAILED" &&
+        /Preparing ".*app\.ts" with "deno bundle" failed/.test(e.message) &&
+        /app\.ts/.test(String(e.details.output)),
+    );
     await Deno.writeTextFile(`${dir}/app.ts`, "export default 42;\n");
     await assert.rejects(
       provider.start({ module: dir }),
