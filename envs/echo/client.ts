@@ -8,6 +8,27 @@
 import { EnvClient, type EnvClientOptions } from "@openenv/core/client";
 import { EchoAction, EchoObservation, EchoState } from "./models.ts";
 
+/** Options of {@linkcode EchoEnv.fromProcess}. */
+export interface EchoFromProcessOptions extends EchoEnvOptions {
+  /** Environment variables for the server (for example `MAX_CONCURRENT_ENVS`). */
+  env?: Record<string, string>;
+  /** How long to wait for `/health`, in milliseconds. */
+  healthTimeoutMs?: number;
+}
+
+/** Options of {@linkcode EchoEnv.fromDockerImage}. */
+export interface EchoFromDockerOptions extends EchoEnvOptions {
+  /** Environment variables for the container. */
+  env?: Record<string, string>;
+  /** How long to wait for `/health`, in milliseconds. */
+  healthTimeoutMs?: number;
+}
+
+/** An {@linkcode EchoEnv} that owns the environment it talks to: closing it stops the environment. */
+export type OwnedEchoEnv = EchoEnv & {
+  readonly handle: { readonly baseUrl: string; stop(): Promise<void> };
+};
+
 /** Options of {@linkcode EchoEnv}: the client options, without schemas. */
 export type EchoEnvOptions = Omit<
   EnvClientOptions<EchoAction, EchoObservation, EchoState>,
@@ -54,5 +75,71 @@ export class EchoEnv extends EnvClient<EchoAction, EchoObservation, EchoState> {
    */
   echo(message: string): ReturnType<EchoEnv["step"]> {
     return this.step({ message, metadata: {} });
+  }
+
+  /**
+   * Starts the echo server in a sandboxed Deno process (network only on its
+   * own loopback port) and returns a connected client that stops it when
+   * closed. The providers load only when this is called, so the client stays
+   * runtime-neutral.
+   *
+   * @example
+   * ```ts ignore
+   * await using env = await EchoEnv.fromProcess();
+   * await env.reset();
+   * ```
+   */
+  static async fromProcess(options: EchoFromProcessOptions = {}): Promise<OwnedEchoEnv> {
+    const { env, healthTimeoutMs, ...clientOptions } = options;
+    const { ProcessProvider, ownEnvironment } = await import("@openenv/core/providers");
+    const provider = new ProcessProvider();
+    try {
+      const handle = await provider.start({
+        module: new URL(".", import.meta.url).pathname,
+        env,
+        healthTimeoutMs,
+      });
+      const client = new EchoEnv(handle.baseUrl, clientOptions);
+      await client.connect().catch(async (error) => {
+        await handle.stop();
+        throw error;
+      });
+      return ownEnvironment(client, handle, [() => provider[Symbol.asyncDispose]()]);
+    } catch (error) {
+      await provider[Symbol.asyncDispose]();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs an echo image (for example one built from `envs/echo/Dockerfile`)
+   * in a local Docker container and returns a connected client that stops
+   * and removes the container when closed.
+   *
+   * @example
+   * ```ts ignore
+   * await using env = await EchoEnv.fromDockerImage("openenv/echo-env");
+   * ```
+   */
+  static async fromDockerImage(
+    image: string,
+    options: EchoFromDockerOptions = {},
+  ): Promise<OwnedEchoEnv> {
+    const { env, healthTimeoutMs, ...clientOptions } = options;
+    const { DockerProvider } = await import("@openenv/core/providers/docker");
+    const { ownEnvironment } = await import("@openenv/core/providers");
+    const provider = new DockerProvider();
+    try {
+      const handle = await provider.start({ image, env, healthTimeoutMs });
+      const client = new EchoEnv(handle.baseUrl, clientOptions);
+      await client.connect().catch(async (error) => {
+        await handle.stop();
+        throw error;
+      });
+      return ownEnvironment(client, handle, [() => provider[Symbol.asyncDispose]()]);
+    } catch (error) {
+      await provider[Symbol.asyncDispose]();
+      throw error;
+    }
   }
 }
