@@ -440,17 +440,40 @@ export class PythonSandbox implements AsyncDisposable {
     const denoPath = options.denoPath ?? defaultDenoPath();
     const worker = workerSpecifier();
     let snapshot: Uint8Array | null = null;
+    let snapshotPromise: Promise<Uint8Array | null> | undefined;
     if (resolved.snapshot) {
       const cacheKey = `${denoPath}\n${pyodideDir}\n${options.snapshotPath ?? ""}`;
-      let promise = snapshots.get(cacheKey);
-      if (!promise) {
-        promise = loadOrMakeSnapshot(pyodideDir, denoPath, worker, options.snapshotPath);
-        snapshots.set(cacheKey, promise);
+      snapshotPromise = snapshots.get(cacheKey);
+      if (!snapshotPromise) {
+        snapshotPromise = loadOrMakeSnapshot(pyodideDir, denoPath, worker, options.snapshotPath);
+        snapshots.set(cacheKey, snapshotPromise);
       }
-      snapshot = await promise;
+      snapshot = await snapshotPromise;
     }
     const useBubblewrap = await resolveBubblewrap(rest.bubblewrap);
-    const child = spawnWorker({ ...rest, pyodideDir, denoPath, worker, useBubblewrap });
+    const launch = { ...rest, pyodideDir, denoPath, worker, useBubblewrap };
+    if (snapshot === null) return await PythonSandbox.#launch(launch, null);
+    try {
+      return await PythonSandbox.#launch(launch, snapshot);
+    } catch {
+      // A snapshot that does not load (a file from another Pyodide version,
+      // say) must not stop the sandbox: start cold and forget it.
+      for (const [key, value] of snapshots) if (value === snapshotPromise) snapshots.delete(key);
+      return await PythonSandbox.#launch(launch, null);
+    }
+  }
+
+  static async #launch(
+    launch: Required<Omit<PythonSandboxOptions, "pyodideDir" | "denoPath" | "snapshotPath">> & {
+      pyodideDir: string;
+      denoPath: string;
+      worker: string;
+      useBubblewrap: boolean;
+    },
+    snapshot: Uint8Array | null,
+  ): Promise<PythonSandbox> {
+    const { pyodideDir, denoPath: _d, worker: _w, useBubblewrap, ...rest } = launch;
+    const child = spawnWorker(launch);
     const key = crypto.randomUUID();
     const sandbox = new PythonSandbox(child, key, rest);
     sandbox.#bubblewrapped = useBubblewrap;
