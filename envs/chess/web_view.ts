@@ -88,7 +88,9 @@ export function render(obs, container, ctx) {
   const status = obs.result
     ? "Game over: " + obs.result + " (" + String(obs.termination || "").replace(/_/g, " ") + ")."
     : (obs.turn === "white" ? "White" : "Black") + " to move" + (obs.is_check ? ", in check" : "") +
-      ". You play " + obs.agent_color + ".";
+      (obs.metadata && obs.metadata.opponent === "none"
+        ? ". Self-play: you move both sides."
+        : ". You play " + obs.agent_color + ".");
   const details = [
     h("p", { class: "chess-status", role: "status", text: status }),
     obs.opponent_move ? h("p", { class: "chess-opponent", text: "Opponent played " + obs.opponent_move + "." }) : null,
