@@ -82,18 +82,30 @@ function medianLatency(runs: LatencySummary[]): LatencySummary {
   };
 }
 
-async function measure(
-  server: ServerProcess,
-  ws: boolean,
-  seq: { warmup: number; count: number },
+type Name = "ours" | "reference" | "raw";
+
+/**
+ * One round: each figure is measured on every server back to back (the
+ * order alternates between rounds), so bursts of other work on the machine
+ * hit both sides of a ratio alike. The raw server only answers HTTP.
+ */
+async function measureRound(
+  servers: (readonly [Name, ServerProcess])[],
+  seq: Record<Name, { warmup: number; count: number }>,
   config: Config,
-): Promise<CompareTarget> {
-  const target: CompareTarget = { http: {} };
-  if (ws) {
-    target.wsSequential = await sequentialLatency(server.wsUrl, seq);
-    target.ws = {};
-    for (const connections of WS_CONNECTIONS) {
-      target.ws[connections] = await wsThroughput(server.wsUrl, {
+): Promise<Record<Name, CompareTarget>> {
+  const out: Record<Name, CompareTarget> = {
+    ours: { http: {}, ws: {} },
+    reference: { http: {}, ws: {} },
+    raw: { http: {} },
+  };
+  const ws = servers.filter(([name]) => name !== "raw");
+  for (const [name, server] of ws) {
+    out[name].wsSequential = await sequentialLatency(server.wsUrl, seq[name]);
+  }
+  for (const connections of WS_CONNECTIONS) {
+    for (const [name, server] of ws) {
+      out[name].ws![connections] = await wsThroughput(server.wsUrl, {
         connections,
         ...config,
         serverCpu: server.cpuSeconds,
@@ -101,13 +113,15 @@ async function measure(
     }
   }
   for (const connections of HTTP_CONNECTIONS) {
-    target.http[connections] = await httpThroughput(server.url, {
-      connections,
-      ...config,
-      serverCpu: server.cpuSeconds,
-    });
+    for (const [name, server] of servers) {
+      out[name].http[connections] = await httpThroughput(server.url, {
+        connections,
+        ...config,
+        serverCpu: server.cpuSeconds,
+      });
+    }
   }
-  return target;
+  return out;
 }
 
 function combine(rounds: CompareTarget[]): CompareTarget {
@@ -139,52 +153,47 @@ export async function main(argv: string[] = Deno.args): Promise<ReferenceCompare
   const config = args.smoke
     ? { rounds: 1, warmup: 10, count: 100, refCount: 50, warmupMs: 100, durationMs: 300 }
     : {
-      rounds: args.rounds ?? 2,
+      rounds: args.rounds ?? 3,
       warmup: 1000,
       count: 5000,
       refCount: 2000,
       warmupMs: 500,
-      durationMs: 2500,
+      durationMs: 2000,
     };
   await using reference = await startReferenceServer();
   await using ours = await startDenoServer("ours");
   await using raw = await startDenoServer("raw");
-  const rounds: Record<"ours" | "reference" | "raw", CompareTarget[]> = {
-    ours: [],
-    reference: [],
-    raw: [],
+  const rounds: Record<Name, CompareTarget[]> = { ours: [], reference: [], raw: [] };
+  const seq = {
+    ours: { warmup: config.warmup, count: config.count },
+    reference: { warmup: Math.min(config.warmup, 200), count: config.refCount },
+    raw: { warmup: 0, count: 0 },
   };
   for (let round = 1; round <= config.rounds; round++) {
-    console.error(`round ${round}/${config.rounds}: ours`);
-    rounds.ours.push(
-      await measure(ours, true, { warmup: config.warmup, count: config.count }, config),
-    );
-    console.error(`round ${round}/${config.rounds}: reference`);
-    rounds.reference.push(
-      await measure(
-        reference,
-        true,
-        { warmup: Math.min(config.warmup, 200), count: config.refCount },
-        config,
-      ),
-    );
-    console.error(`round ${round}/${config.rounds}: raw (HTTP)`);
-    rounds.raw.push(await measure(raw, false, { warmup: 0, count: 0 }, config));
+    console.error(`round ${round}/${config.rounds}`);
+    const order = [["reference", reference], ["ours", ours], ["raw", raw]] as const;
+    const result = await measureRound(round % 2 ? [...order] : [...order].reverse(), seq, config);
+    for (const name of ["ours", "reference", "raw"] as const) rounds[name].push(result[name]);
   }
   const targets = {
     ours: combine(rounds.ours),
     reference: combine(rounds.reference),
     raw: combine(rounds.raw),
   };
-  const o = targets.ours, r = targets.reference;
+  // Speed-ups are medians of the per-round ratios (each from back-to-back measurements).
+  const perRound = (f: (ref: CompareTarget, ours: CompareTarget) => number) =>
+    median(rounds.reference.map((r, i) => f(r, rounds.ours[i])));
   const speedup: Record<string, number> = {
-    wsMedianLatency: r.wsSequential!.p50 / o.wsSequential!.p50,
-    wsP99Latency: r.wsSequential!.p99 / o.wsSequential!.p99,
+    wsMedianLatency: perRound((r, o) => r.wsSequential!.p50 / o.wsSequential!.p50),
+    wsP99Latency: perRound((r, o) => r.wsSequential!.p99 / o.wsSequential!.p99),
   };
-  for (const c of WS_CONNECTIONS) speedup[`ws${c}`] = o.ws![c].perSecond / r.ws![c].perSecond;
-  for (const c of HTTP_CONNECTIONS) {
-    speedup[`http${c}`] = o.http[c].perSecond / r.http[c].perSecond;
+  for (const c of WS_CONNECTIONS) {
+    speedup[`ws${c}`] = perRound((r, o) => o.ws![c].perSecond / r.ws![c].perSecond);
   }
+  for (const c of HTTP_CONNECTIONS) {
+    speedup[`http${c}`] = perRound((r, o) => o.http[c].perSecond / r.http[c].perSecond);
+  }
+  const o = targets.ours, r = targets.reference;
   const goals = [
     ...WS_CONNECTIONS.map((c) => ({
       name: `/ws throughput, ${c} connections`,

@@ -70,8 +70,10 @@ function stepLatencySection(
     "`Deno.serve` WebSocket server that sends every text frame straight back: the fastest a Deno",
     "WebSocket server can answer on this machine. Each server runs in its own process; the load",
     "client runs in the benchmark process. One connection steps sequentially (latency), then 8 and 64",
-    `connections step in a closed loop (throughput). ${r.data.config.rounds} interleaved rounds;`,
-    "each figure is the median over the rounds.",
+    `connections step in a closed loop (throughput). ${r.data.config.rounds} rounds; in each, every`,
+    "figure is measured on both servers back to back (the order alternates), so bursts of other work",
+    "hit both sides of a ratio alike. Figures are medians over the rounds; ratios are medians of the",
+    "per-round ratios.",
     "",
     "| | raw `Deno.serve` echo | ours | ratio (ours / raw) |",
     "| --- | --- | --- | --- |",
@@ -92,7 +94,9 @@ function stepLatencySection(
   for (const c of Object.keys(raw.throughput)) {
     const a = raw.throughput[c].serverCpuUs, b = ours.throughput[c].serverCpuUs;
     lines.push(
-      `| ${c} connections, server CPU per step | ${us(a / 1000)} | ${us(b / 1000)} | ${x(b / a)} |`,
+      `| ${c} connections, server CPU per step | ${us(a / 1000)} | ${us(b / 1000)} | ${
+        x(r.data.ratios[`serverCpu${c}`] ?? b / a)
+      } |`,
     );
   }
   lines.push(
@@ -121,7 +125,9 @@ function referenceSection(
     "",
     `The reference is ${r.data.reference}, serving the same echo environment (\`bench/py/echo_server.py\`),`,
     "driven by the same load client as ours. HTTP `POST /step` also shows a raw `Deno.serve` HTTP",
-    `server (parse the JSON body, answer a fixed JSON) as the limit. ${r.data.config.rounds} interleaved rounds, medians.`,
+    `server (parse the JSON body, answer a fixed JSON) as the limit. ${r.data.config.rounds} rounds, each figure`,
+    "measured on every server back to back; figures are medians over rounds, speed-ups medians of the",
+    "per-round ratios. Server CPU per step (from `/proc`) does not depend on other load on the machine.",
     "",
     "| | reference | ours | ours vs reference |",
     "| --- | --- | --- | --- |",
@@ -251,6 +257,58 @@ function concurrencySection(
     `![memory per session](${charts.memory})`,
   );
   return lines.join("\n");
+}
+
+function summary(
+  step: ResultFile<StepLatencyData> | null,
+  ref: ResultFile<ReferenceCompareData> | null,
+  conc: ResultFile<ConcurrencyData> | null,
+): string[] {
+  const lines = ["## Summary", ""];
+  if (step) {
+    const r = step.data.ratios;
+    lines.push(
+      `- \`/ws\` step round trip, one connection: median ${
+        us(step.data.targets.ours.sequential.p50)
+      }, ${x(r.medianLatency)} the raw \`Deno.serve\` echo (goal: at most 1.5x).`,
+      `- Server CPU per step: ${x(r.serverCpu8)} (8 connections) and ${
+        x(r.serverCpu64)
+      } (64) the raw echo's; throughput at 8 and 64 connections: ${x(1 / r.throughput8)} and ${
+        x(1 / r.throughput64)
+      } of raw (goal: within 1.5x).`,
+    );
+  }
+  if (ref) {
+    const s = ref.data.speedup;
+    lines.push(
+      `- Against the Python reference: \`/ws\` throughput ${x(s.ws8)} (8 connections) and ${
+        x(s.ws64)
+      } (64), HTTP \`/step\` ${x(s.http1)} (1 in flight) and ${
+        x(s.http8)
+      } (8); median \`/ws\` latency ${x(s.wsMedianLatency)} lower (goal: at least 5x throughput).`,
+    );
+  }
+  if (conc) {
+    const last = conc.data.targets.ours.at(-1);
+    const refLast = conc.data.targets.reference.at(-1);
+    if (last) {
+      lines.push(
+        `- ${last.sessions} concurrent sessions in one process, each stepping every ${conc.data.config.intervalMs} ms: p50 ${
+          ms(last.latency.p50)
+        }, p99 ${ms(last.latency.p99)}, ${last.errors} errors, ${
+          n(last.bytesPerSession / 1024)
+        } KiB per session (goal: p99 under 100 ms).${
+          refLast
+            ? ` The reference at ${refLast.sessions}: p99 ${ms(refLast.latency.p99)}, ${
+              n(refLast.stepsPerSecond)
+            } of ${n(refLast.offeredPerSecond)} steps/s offered.`
+            : ""
+        }`,
+      );
+    }
+  }
+  lines.push("");
+  return lines;
 }
 
 /** Reads the results and writes the charts and the Markdown report. */
@@ -443,6 +501,7 @@ export async function main(argv: string[] = Deno.args): Promise<string> {
     "figures move by tens of percent between runs; ratios measured in the same run, medians over",
     "interleaved rounds, are the numbers to read.",
     "",
+    ...summary(step, ref, conc),
     ...sections.flatMap((s) => [s, ""]),
     "## Not measured here",
     "",

@@ -80,20 +80,32 @@ function aggregate(rounds: TargetResult[]): TargetResult {
   };
 }
 
-async function measure(
-  server: ServerProcess,
+/**
+ * One round: each figure is measured on both servers back to back (the order
+ * alternates between rounds), so a burst of other work on the machine hits
+ * both sides of a ratio alike.
+ */
+async function measureRound(
+  servers: (readonly ["raw" | "ours", ServerProcess])[],
   config: { warmup: number; count: number; warmupMs: number; durationMs: number },
-): Promise<TargetResult> {
-  const sequential = await sequentialLatency(server.wsUrl, config);
-  const throughput: Record<string, ThroughputResult> = {};
-  for (const connections of CONNECTIONS) {
-    throughput[connections] = await wsThroughput(server.wsUrl, {
-      connections,
-      ...config,
-      serverCpu: server.cpuSeconds,
-    });
+): Promise<Record<"raw" | "ours", TargetResult>> {
+  const out = {
+    raw: { throughput: {} } as TargetResult,
+    ours: { throughput: {} } as TargetResult,
+  };
+  for (const [name, server] of servers) {
+    out[name].sequential = await sequentialLatency(server.wsUrl, config);
   }
-  return { sequential, throughput };
+  for (const connections of CONNECTIONS) {
+    for (const [name, server] of servers) {
+      out[name].throughput[connections] = await wsThroughput(server.wsUrl, {
+        connections,
+        ...config,
+        serverCpu: server.cpuSeconds,
+      });
+    }
+  }
+  return out;
 }
 
 /** Runs the benchmark and writes its result file. */
@@ -101,28 +113,32 @@ export async function main(argv: string[] = Deno.args): Promise<StepLatencyData>
   const args = parseBenchArgs(argv);
   const config = args.smoke
     ? { rounds: 1, warmup: 20, count: 200, warmupMs: 100, durationMs: 300 }
-    : { rounds: args.rounds ?? 3, warmup: 2000, count: 5000, warmupMs: 500, durationMs: 3000 };
+    : { rounds: args.rounds ?? 5, warmup: 1000, count: 3000, warmupMs: 400, durationMs: 2000 };
   await using raw = await startDenoServer("raw");
   await using ours = await startDenoServer("ours");
   const rounds: Record<"raw" | "ours", TargetResult[]> = { raw: [], ours: [] };
   for (let round = 1; round <= config.rounds; round++) {
-    for (const [name, server] of [["raw", raw], ["ours", ours]] as const) {
-      console.error(`round ${round}/${config.rounds}: ${name}`);
-      rounds[name].push(await measure(server, config));
-    }
+    console.error(`round ${round}/${config.rounds}`);
+    const pair = [["raw", raw], ["ours", ours]] as const;
+    const result = await measureRound(round % 2 ? [...pair] : [pair[1], pair[0]], config);
+    rounds.raw.push(result.raw);
+    rounds.ours.push(result.ours);
   }
   const targets = { raw: aggregate(rounds.raw), ours: aggregate(rounds.ours) };
+  // Ratios are medians of the per-round ratios (each from back-to-back measurements).
+  const perRound = (f: (raw: TargetResult, ours: TargetResult) => number) =>
+    median(rounds.raw.map((r, i) => f(r, rounds.ours[i])));
   const ratios: Record<string, number> = {
-    medianLatency: targets.ours.sequential.p50 / targets.raw.sequential.p50,
-    p99Latency: targets.ours.sequential.p99 / targets.raw.sequential.p99,
+    medianLatency: perRound((r, o) => o.sequential.p50 / r.sequential.p50),
+    p99Latency: perRound((r, o) => o.sequential.p99 / r.sequential.p99),
   };
   for (const c of CONNECTIONS) {
-    ratios[`throughput${c}`] = targets.raw.throughput[c].perSecond /
-      targets.ours.throughput[c].perSecond;
-  }
-  for (const c of CONNECTIONS) {
-    ratios[`serverCpu${c}`] = targets.ours.throughput[c].serverCpuUs /
-      targets.raw.throughput[c].serverCpuUs;
+    ratios[`throughput${c}`] = perRound((r, o) =>
+      r.throughput[c].perSecond / o.throughput[c].perSecond
+    );
+    ratios[`serverCpu${c}`] = perRound((r, o) =>
+      o.throughput[c].serverCpuUs / r.throughput[c].serverCpuUs
+    );
   }
   const goals = [
     { name: "median latency, 1 connection (ours ÷ raw)", limit: 1.5, ratio: ratios.medianLatency },
