@@ -222,6 +222,49 @@ def _openenv_run(code):
     py.runPython(DRIVER);
     const run = py.globals.get("_openenv_run");
 
+    // A watcher thread interrupts Python (KeyboardInterrupt, through Pyodide's
+    // interrupt buffer) when a run overstays its time, so the interpreter and
+    // its variables survive a timeout; the host kills the process only if
+    // that fails. It also interrupts when the host process is gone, so an
+    // orphaned busy loop does not spin forever.
+    const shared = new SharedArrayBuffer(12);
+    const interrupt = new Uint8Array(shared, 0, 1);
+    const fired = new Int32Array(shared, 4, 1);
+    const current = new Int32Array(shared, 8, 1);
+    py.setInterruptBuffer(interrupt);
+    const watcherSource = `
+      let interrupt, fired, current, timer = null;
+      const parent = Deno.ppid;
+      self.onmessage = (event) => {
+        const m = event.data;
+        if (m.shared) {
+          interrupt = new Uint8Array(m.shared, 0, 1);
+          fired = new Int32Array(m.shared, 4, 1);
+          current = new Int32Array(m.shared, 8, 1);
+        } else if (m.run) {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            if (Atomics.load(current, 0) === m.run) {
+              Atomics.store(fired, 0, 1);
+              interrupt[0] = 2;
+            }
+          }, m.ms);
+        } else if (m.idle) {
+          clearTimeout(timer);
+          timer = null;
+        }
+      };
+      setInterval(() => {
+        if (interrupt && Deno.ppid !== parent) interrupt[0] = 2;
+      }, 500);
+    `;
+    const watcher = new Worker(
+      `data:application/javascript,${encodeURIComponent(watcherSource)}`,
+      { type: "module" },
+    );
+    watcher.postMessage({ shared });
+    let runId = 0;
+
     // Code in the sandbox can reach JavaScript (any proxied object leads to
     // the Function constructor), so the real fence is the process's
     // permissions. Silencing console keeps stray logs off the frame channel;
@@ -236,9 +279,17 @@ def _openenv_run(code):
     while (true) {
       const frame = await readFrame();
       if (frame === null) exit(0);
-      const request = JSON.parse(decoder.decode(frame!.payload)) as { code: string };
+      const request = JSON.parse(decoder.decode(frame!.payload)) as {
+        code: string;
+        timeoutMs?: number;
+      };
       budget = init.maxOutputBytes;
       truncated = false;
+      runId++;
+      interrupt[0] = 0;
+      Atomics.store(fired, 0, 0);
+      Atomics.store(current, 0, runId);
+      if (request.timeoutMs) watcher.postMessage({ run: runId, ms: request.timeoutMs });
       let exitCode = 1;
       let error: string | null = null;
       let parsed = true;
@@ -255,8 +306,12 @@ def _openenv_run(code):
         send({ t: "fatal", error: String(e).slice(0, 2000) });
         exit(3);
       }
+      Atomics.store(current, 0, 0);
+      watcher.postMessage({ idle: true });
+      const timedOut = Atomics.load(fired, 0) === 1 &&
+        (error ?? "").startsWith("KeyboardInterrupt");
       flush();
-      send({ t: "done", exit_code: exitCode, error, truncated, parsed });
+      send({ t: "done", exit_code: exitCode, error, truncated, parsed, timed_out: timedOut });
     }
   }
 

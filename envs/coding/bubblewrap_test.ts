@@ -35,8 +35,12 @@ Deno.test("bubblewrap walls the interpreter into its own namespaces", async () =
     "import pyodide_js\npyodide_js.constructor.constructor('return Deno.env.get(\"HOME\")')()",
   );
   assert.match(escape.error ?? "", /NotCapable/);
-  // A timeout kills bwrap and, through it, every process of the sandbox.
-  const loop = await py.run("while True: pass", { timeoutMs: 1500 });
+  // A run that ignores its interrupt is killed: bwrap and, through it, every
+  // process of the sandbox.
+  const loop = await py.run(
+    "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass",
+    { timeoutMs: 1000 },
+  );
   assert.equal(loop.timedOut, true);
   assert.equal(py.alive, false);
   for (const pid of tree) {

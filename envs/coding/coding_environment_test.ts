@@ -66,10 +66,13 @@ Deno.test("coding server: a session over /ws survives a runaway step", async () 
   const health = await fetch(`${server.url}/health`);
   assert.equal(health.status, 200);
   await health.body?.cancel();
-  const after = await ws.request({ type: "step", data: { code: "print('alive')" } }, 30_000) as {
+  const after = await ws.request(
+    { type: "step", data: { code: "print('alive', total)" } },
+    30_000,
+  ) as {
     data: { observation: Record<string, unknown>; reward: number };
   };
-  assert.equal(after.data.observation.stdout, "alive\n");
+  assert.equal(after.data.observation.stdout, "alive 45\n", "variables survive the timeout");
   assert.equal(after.data.reward, 0.1);
   const state = await ws.request({ type: "state" }, 10_000) as { data: Record<string, unknown> };
   assert.equal(state.data.step_count, 3);

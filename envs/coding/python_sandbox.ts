@@ -4,9 +4,9 @@
  * The subprocess runs with no permission except reading the Pyodide package
  * directory: no file system, no network, no subprocesses, no environment
  * variables, no FFI. Its wasm memory and JavaScript heap are capped by V8
- * flags, the host watches its resident memory, and a run that overstays its
- * time limit is ended with SIGKILL (a busy Python loop cannot be interrupted
- * any other way). Startup uses a Pyodide memory snapshot made once per host
+ * flags, and the host watches its resident memory. A run that overstays its
+ * time limit is interrupted inside the subprocess (a `KeyboardInterrupt`;
+ * variables survive) and, if it does not stop, killed with SIGKILL. Startup uses a Pyodide memory snapshot made once per host
  * process, which brings a start from seconds to about one second.
  *
  * @module
@@ -66,7 +66,7 @@ export interface RunResult {
   exitCode: number;
   /** One line naming the error (`"ZeroDivisionError: division by zero"`), or `null`. */
   error: string | null;
-  /** The run hit its time limit. */
+  /** The run hit its time limit (interrupted, or killed if it would not stop: see `interpreterLost`). */
   timedOut: boolean;
   /** Output went past `maxOutputBytes` and was cut. */
   truncated: boolean;
@@ -84,6 +84,9 @@ const DEFAULTS = {
   startTimeoutMs: 120_000,
   bubblewrap: "auto" as boolean | "auto",
 };
+
+/** Extra time a run gets to stop after its interrupt before it is killed, in milliseconds. */
+const HARD_KILL_GRACE_MS = 1500;
 
 /** Exit code reported for a run that hit its time limit (as coreutils `timeout`). */
 export const EXIT_TIMEOUT = 124;
@@ -363,6 +366,7 @@ function readRssMb(pid: number, depth = 0): number | null {
 }
 
 interface Outcome {
+  timedOut: boolean;
   exitCode: number;
   error: string | null;
   truncated: boolean;
@@ -559,6 +563,7 @@ export class PythonSandbox implements AsyncDisposable {
             error: typeof message.error === "string" ? message.error : null,
             truncated: message.truncated === true,
             syntaxOk: message.parsed !== false,
+            timedOut: message.timed_out === true,
           });
         } else if (t === "fatal") {
           violation = `a fatal interpreter error: ${String(message.error)}`;
@@ -643,7 +648,9 @@ export class PythonSandbox implements AsyncDisposable {
       stopReason ??= reason;
       safeKill(this.#child);
     };
-    const timer = setTimeout(() => stop("timeout"), timeoutMs);
+    // The worker interrupts Python at `timeoutMs` (variables kept); a run that
+    // ignores the interrupt is killed a little later.
+    const timer = setTimeout(() => stop("timeout"), timeoutMs + HARD_KILL_GRACE_MS);
     const rssLimitMb = this.#options.memoryLimitMb + this.#options.heapLimitMb + 384;
     const watchdog = setInterval(() => {
       const rss = readRssMb(this.#child.pid);
@@ -653,8 +660,25 @@ export class PythonSandbox implements AsyncDisposable {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) stop("aborted");
     try {
-      await this.#writer.write(encodeJsonFrame({ code }));
+      await this.#writer.write(encodeJsonFrame({ code, timeoutMs }));
       const outcome = await done;
+      if (outcome.timedOut) {
+        const error = `TimeoutError: execution exceeded ${
+          timeoutMs / 1000
+        } s and was interrupted; the interpreter and its variables are kept`;
+        const stderr = pending.stderr.join("");
+        return {
+          stdout: pending.stdout.join("") +
+            (outcome.truncated ? truncationNote(this.#options) : ""),
+          stderr: stderr + (stderr && !stderr.endsWith("\n") ? "\n" : "") + error + "\n",
+          exitCode: EXIT_TIMEOUT,
+          error,
+          timedOut: true,
+          truncated: outcome.truncated,
+          syntaxOk: true,
+          interpreterLost: false,
+        };
+      }
       return {
         stdout: pending.stdout.join("") + (outcome.truncated ? truncationNote(this.#options) : ""),
         stderr: pending.stderr.join(""),
@@ -677,7 +701,9 @@ export class PythonSandbox implements AsyncDisposable {
           stdout,
           stderr,
           EXIT_TIMEOUT,
-          `TimeoutError: execution exceeded ${timeoutMs / 1000} s and was stopped; ${lost}`,
+          `TimeoutError: execution exceeded ${
+            timeoutMs / 1000
+          } s and did not stop when interrupted, so it was killed; ${lost}`,
           true,
         );
       }

@@ -178,17 +178,29 @@ Deno.test("coding sandbox contains hostile code and keeps answering", async (t) 
     });
 
     await t.step("infinite loops", async () => {
+      // Interrupted at the limit: the interpreter and its variables survive.
       const busy = await run(env, "while True:\n    pass");
       assert.equal(busy.timed_out, true);
       assert.equal(busy.exit_code, 124);
-      assert.equal(busy.interpreter_lost, true);
-      assert.match(busy.error ?? "", /^TimeoutError: execution exceeded 3 s/);
-      await assertHealthy(env, false);
+      assert.equal(busy.interpreter_lost, false);
+      assert.match(busy.error ?? "", /^TimeoutError: execution exceeded 3 s and was interrupted/);
+      assert.match(busy.stderr, /KeyboardInterrupt/);
+      await assertHealthy(env, true);
       const chatty = await run(env, "print('started')\nwhile True:\n    print('y' * 100)");
       assert.equal(chatty.timed_out, true);
       assert.match(chatty.stdout, /^started\n/);
       assert.ok(chatty.stdout.length <= 100_000);
+      await assertHealthy(env, true);
+      // Code that swallows the interrupt is killed; a fresh interpreter follows.
+      const stubborn = await run(
+        env,
+        "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass",
+      );
+      assert.equal(stubborn.timed_out, true);
+      assert.equal(stubborn.interpreter_lost, true);
+      assert.match(stubborn.error ?? "", /did not stop when interrupted, so it was killed/);
       await assertHealthy(env, false);
+      await run(env, "marker = 1");
     });
 
     await t.step("forging results on the output channel", async () => {
