@@ -34,22 +34,6 @@ Deno.test("web interface: off by default, so / and /web are 404 as in the refere
   }
 });
 
-Deno.test("web interface: ENABLE_WEB_INTERFACE=yes turns it on when the option is not given", async () => {
-  const before = Deno.env.get("ENABLE_WEB_INTERFACE");
-  Deno.env.set("ENABLE_WEB_INTERFACE", "YES");
-  let app;
-  try {
-    app = createApp(() => new EchoEnvironment(), { action: EchoAction }); // reads the variable now
-  } finally {
-    if (before === undefined) Deno.env.delete("ENABLE_WEB_INTERFACE");
-    else Deno.env.set("ENABLE_WEB_INTERFACE", before);
-  }
-  await using _ = app;
-  const res = await app.fetch(get("/web"));
-  assert.equal(res.status, 307);
-  assert.equal(res.headers.get("location"), "/web/");
-});
-
 Deno.test("web interface: / and /web redirect with 307; the page and its assets are self-contained", async () => {
   await using app = echo();
   for (const path of ["/", "/web"]) {

@@ -5,10 +5,11 @@
 import assert from "node:assert/strict";
 import { createApp } from "@openenv/core/server";
 import { openRawSocket, startTestServer } from "@openenv/core/testing";
-import { createEchoApp, EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
+import { EchoAction, EchoEnvironment, EchoObservation } from "@openenv/echo";
 import type { Page } from "playwright-core";
 import { runInVenv, VENVS } from "../interop/_python.ts";
 import { launchBrowser, openUi, saveScreenshot } from "./_browser.ts";
+import { serveEcho } from "./_serve_echo.ts";
 
 // The page's globals, as far as these tests use them inside page functions
 // (Deno has no DOM types).
@@ -346,17 +347,8 @@ Deno.test("web UI: a tab refused for capacity says so and can start a session la
 });
 
 Deno.test("web UI: the echo server's own app (message or tool actions) is playable from the form", async () => {
-  // createEchoApp() reads ENABLE_WEB_INTERFACE when it builds the app, as a deployment would.
-  const before = Deno.env.get("ENABLE_WEB_INTERFACE");
-  Deno.env.set("ENABLE_WEB_INTERFACE", "1");
-  let app;
-  try {
-    app = createEchoApp();
-  } finally {
-    if (before === undefined) Deno.env.delete("ENABLE_WEB_INTERFACE");
-    else Deno.env.set("ENABLE_WEB_INTERFACE", before);
-  }
-  await using server = startTestServer(app);
+  // envs/echo/app.ts under deno serve, turned on by ENABLE_WEB_INTERFACE as a deployment would.
+  await using server = await serveEcho({ ENABLE_WEB_INTERFACE: "1" });
   await using browser = await launchBrowser();
   const page = await openUi(browser, server.url);
   // The action is a union (echo message, list_tools, call_tool): one choice, then its fields.
@@ -402,4 +394,19 @@ Deno.test("web UI: the echo server's own app (message or tool actions) is playab
   });
   assert.deepEqual(actions[1], { type: "list_tools" });
   assert.deepEqual(browser.errors, []);
+});
+
+Deno.test("web interface: ENABLE_WEB_INTERFACE turns it on for a served app, case-insensitively", async () => {
+  const cases: [Record<string, string>, number][] = [
+    [{ ENABLE_WEB_INTERFACE: "YES" }, 307],
+    [{ ENABLE_WEB_INTERFACE: "true" }, 307],
+    [{ ENABLE_WEB_INTERFACE: "false" }, 404],
+    [{ ENABLE_WEB_INTERFACE: "" }, 404],
+  ];
+  for (const [env, status] of cases) {
+    await using served = await serveEcho(env);
+    const res = await fetch(`${served.url}/web`, { redirect: "manual" });
+    await res.body?.cancel();
+    assert.equal(res.status, status, JSON.stringify(env));
+  }
 });
