@@ -269,11 +269,59 @@ def _openenv_run(code):
     // the Function constructor), so the real fence is the process's
     // permissions. Silencing console keeps stray logs off the frame channel;
     // anything else written there fails the key check on the host.
+    // JavaScript cells print through console: route it into the same capped,
+    // framed output as Python's.
     const g = globalThis as any;
-    const noop = () => {};
-    g.console = Object.fromEntries(
-      ["log", "info", "warn", "error", "debug", "trace", "dir", "table"].map((n) => [n, noop]),
-    );
+    const inspect = Deno.inspect;
+    const printer = (stream: "out" | "err") => {
+      const write = sink(stream);
+      return (...args: unknown[]) => {
+        const text = args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" ");
+        write(encoder.encode(text + "\n"));
+      };
+    };
+    const toOut = printer("out");
+    const toErr = printer("err");
+    g.console = {
+      log: toOut,
+      info: toOut,
+      debug: toOut,
+      dir: toOut,
+      table: toOut,
+      warn: toErr,
+      error: toErr,
+      trace: toErr,
+    };
+    const vm: any = await import("node:vm");
+    const runJavaScript = async (code: string, cell: number) => {
+      let script: any;
+      try {
+        script = new vm.Script(code, { filename: `<cell ${cell}>` });
+      } catch (e) {
+        toErr(String((e as Error).stack ?? e));
+        return [1, `${(e as Error).name}: ${(e as Error).message}`, false];
+      }
+      try {
+        let value = script.runInThisContext();
+        if (value !== null && typeof value === "object" && typeof value.then === "function") {
+          value = await value;
+        }
+        if (value !== undefined) toOut(inspect(value));
+        return [0, null, true];
+      } catch (e) {
+        const stack = e instanceof Error && e.stack ? e.stack : `Uncaught ${inspect(e)}`;
+        toErr(
+          stack.split("\n").filter((line) => !/ext:deno_node|data:application/.test(line)).join(
+            "\n",
+          ),
+        );
+        return [
+          1,
+          e instanceof Error ? `${e.name}: ${e.message}` : `Uncaught ${inspect(e)}`,
+          true,
+        ];
+      }
+    };
 
     send({ t: "ready" });
     while (true) {
@@ -282,6 +330,7 @@ def _openenv_run(code):
       const request = JSON.parse(decoder.decode(frame!.payload)) as {
         code: string;
         timeoutMs?: number;
+        language?: "python" | "javascript";
       };
       budget = init.maxOutputBytes;
       truncated = false;
@@ -294,11 +343,16 @@ def _openenv_run(code):
       let error: string | null = null;
       let parsed = true;
       try {
-        const result = run(request.code);
-        const pair = result.toJs();
-        result.destroy?.();
+        let pair: unknown[];
+        if (request.language === "javascript") {
+          pair = await runJavaScript(request.code, runId);
+        } else {
+          const result = run(request.code);
+          pair = result.toJs();
+          result.destroy?.();
+        }
         exitCode = Number(pair[0]);
-        error = pair[1] ?? null;
+        error = (pair[1] as string | null) ?? null;
         parsed = pair[2] !== false;
       } catch (e) {
         // Pyodide itself failed (a fatal error): report and let the host restart us.

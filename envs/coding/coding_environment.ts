@@ -179,6 +179,7 @@ export class CodingEnvironment extends Environment<CodeAction, CodeObservation, 
     const result = await sandbox.run(action.code, {
       timeoutMs: limitS * 1000,
       signal: options.signal,
+      language: action.language ?? "python",
     });
     if (result.interpreterLost || !sandbox.alive) {
       // Take a fresh interpreter now so the next step does not wait for it.

@@ -10,13 +10,22 @@
 import { ActionSchema, ObservationSchema, StateSchema } from "@openenv/core";
 import { z } from "zod";
 
-/** A code action: the Python source to run in the session's interpreter. */
+/**
+ * A code action: the source to run in the session's interpreter, Python by
+ * default (`language: "javascript"` runs JavaScript in the same sandbox).
+ */
 export const CodeAction: z.ZodObject<
-  typeof ActionSchema.shape & { code: z.ZodString },
+  typeof ActionSchema.shape & {
+    code: z.ZodString;
+    language: z.ZodOptional<z.ZodEnum<{ python: "python"; javascript: "javascript" }>>;
+  },
   z.core.$strict
 > = ActionSchema.extend({
   code: z.string().describe("Python code to execute"),
-}).describe("Action for the coding environment: Python code to run.");
+  language: z.enum(["python", "javascript"]).optional().describe(
+    "Language of the code: python (default) or javascript",
+  ),
+}).describe("Action for the coding environment: Python (or JavaScript) code to run.");
 
 /** A value of {@linkcode CodeAction}. */
 export type CodeAction = z.infer<typeof CodeAction>;

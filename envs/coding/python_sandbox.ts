@@ -51,6 +51,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Aborting kills the run like a timeout. */
   signal?: AbortSignal;
+  /**
+   * `python` (Pyodide), or `javascript`: run as a classic script in the same
+   * subprocess (top-level `let`, `const`, functions persist across runs;
+   * `console` prints; a returned promise is awaited). @default {"python"}
+   */
+  language?: "python" | "javascript";
 }
 
 /** What one run produced. */
@@ -660,7 +666,9 @@ export class PythonSandbox implements AsyncDisposable {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) stop("aborted");
     try {
-      await this.#writer.write(encodeJsonFrame({ code, timeoutMs }));
+      await this.#writer.write(
+        encodeJsonFrame({ code, timeoutMs, language: options.language ?? "python" }),
+      );
       const outcome = await done;
       if (outcome.timedOut) {
         const error = `TimeoutError: execution exceeded ${
