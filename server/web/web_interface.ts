@@ -8,6 +8,7 @@
  */
 import type { Context } from "hono";
 import { OpenEnvError } from "../../core/errors.ts";
+import { readBodyText } from "../_body.ts";
 import { internalError, jsonResponse } from "../_encoding.ts";
 import { parseAction, parseResetOptions, type Runtime } from "../_runtime.ts";
 import { type ErrorDetail, isPlainObject } from "../_validation.ts";
@@ -79,8 +80,11 @@ function detail(errors: ErrorDetail[]): Response {
 
 async function readBody(
   request: Request,
+  limit: number,
 ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const text = await request.text();
+  const read = await readBodyText(request, limit);
+  if (!read.ok) return read;
+  const text = read.text;
   if (text.trim() === "") return { ok: true, value: null };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -176,7 +180,7 @@ export function mountWebInterface(ctx: WebInterfaceContext): WebInterface {
 
   if (ctx.mode === "simulation") {
     route("post", "/web/reset", async (c) => {
-      const body = await readBody(c.req.raw);
+      const body = await readBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value ?? {};
       if (!isPlainObject(value)) return detail([notObject(value)]);
@@ -191,7 +195,7 @@ export function mountWebInterface(ctx: WebInterfaceContext): WebInterface {
     });
 
     route("post", "/web/step", async (c) => {
-      const body = await readBody(c.req.raw);
+      const body = await readBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value;
       if (!isPlainObject(value)) return detail([notObject(value ?? {})]);

@@ -315,3 +315,17 @@ Deno.test("web interface: messageToAction() of the environment turns a chat mess
   const res = await app.fetch(post("/web/step", '{"message":"hi"}'));
   assert.deepEqual((await res.json()).observation, { tokens: [104, 105] });
 });
+
+Deno.test("web interface: the shared routes refuse bodies over the size limit with 413", async () => {
+  await using app = echo({ maxMessageBytes: 64 });
+  const big = JSON.stringify({ action: { message: "x".repeat(100) } });
+  for (const path of ["/web/step", "/web/reset"]) {
+    const res = await app.fetch(post(path, big));
+    assert.equal(res.status, 413, path);
+    assert.match((await res.json()).detail, /larger than the 64-byte limit/);
+  }
+  // The shared episode did not move.
+  const ok = await app.fetch(post("/web/step", '{"action":{"message":"ok"}}'));
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+});
