@@ -596,6 +596,7 @@ export function createApp(
       },
       onError,
       pingIntervalS,
+      closeTimeoutMs,
       view: options.webView,
     });
   }

@@ -33,4 +33,5 @@ export {
   type EpisodeState,
   MAX_ACTION_LOGS,
   SharedEpisode,
+  type SharedEpisodeOptions,
 } from "./shared_episode.ts";

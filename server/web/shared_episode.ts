@@ -12,6 +12,15 @@ import type { Environment, ResetOptions } from "../../core/environment.ts";
 import { type StepPayload, toStepPayload } from "../../core/models.ts";
 import { asObservation, type Runtime, withStepTimeout } from "../_runtime.ts";
 import { resetWithRubric, stepWithRubric } from "../_env_hooks.ts";
+import { closeEnvironment } from "../_close_env.ts";
+
+/** Options of {@linkcode SharedEpisode}. */
+export interface SharedEpisodeOptions {
+  /** Longest wait for the environment's `close()`, in milliseconds. @default {10000} */
+  closeTimeoutMs?: number;
+  /** Where a failing or stuck `close()` is reported. @default {console.error} */
+  onCloseError?: (error: unknown) => void;
+}
 
 /** Most action logs kept, as in the reference. */
 export const MAX_ACTION_LOGS = 1000;
@@ -74,8 +83,11 @@ export class SharedEpisode {
     is_reset: true,
   };
 
-  constructor(rt: Runtime) {
+  #options: SharedEpisodeOptions;
+
+  constructor(rt: Runtime, options: SharedEpisodeOptions = {}) {
     this.#rt = rt;
+    this.#options = options;
   }
 
   /** The episode as `/ws/ui` reports it. */
@@ -209,6 +221,12 @@ export class SharedEpisode {
     await this.#chain;
     const env = await this.#env?.catch(() => undefined);
     this.#env = undefined;
-    await env?.close();
+    if (env) {
+      await closeEnvironment(
+        env,
+        this.#options.closeTimeoutMs ?? 10_000,
+        this.#options.onCloseError,
+      );
+    }
   }
 }

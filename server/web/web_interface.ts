@@ -37,6 +37,8 @@ export interface WebInterfaceContext {
   onError(error: unknown, where: string): void;
   /** Keepalive ping interval for `/ws/ui`, in seconds (0: none). */
   pingIntervalS: number;
+  /** Longest wait for the shared environment's `close()`, in milliseconds. @default {10000} */
+  closeTimeoutMs?: number;
   /** A custom observation view. */
   view?: WebViewOptions;
 }
@@ -120,7 +122,10 @@ function notObject(input: unknown): ErrorDetail {
  */
 export function mountWebInterface(ctx: WebInterfaceContext): WebInterface {
   const { route, rt, onError } = ctx;
-  const shared = new SharedEpisode(rt);
+  const shared = new SharedEpisode(rt, {
+    closeTimeoutMs: ctx.closeTimeoutMs,
+    onCloseError: (error) => onError(error, "web interface close()"),
+  });
 
   let page: string | undefined;
   const renderIndex = async (): Promise<string> => {

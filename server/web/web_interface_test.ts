@@ -329,3 +329,20 @@ Deno.test("web interface: the shared routes refuse bodies over the size limit wi
   assert.equal(ok.status, 200);
   await ok.body?.cancel();
 });
+
+Deno.test("web interface: a shared environment whose close() throws does not stop the server's close", async () => {
+  class BadClose extends NeedsReset {
+    override close(): void {
+      throw new Error("close failed");
+    }
+  }
+  const reported: string[] = [];
+  const app = createApp(() => new BadClose(), {
+    action: ActionSchema,
+    webInterface: true,
+    onError: (error, where) => reported.push(`${where}: ${(error as Error).message}`),
+  });
+  await (await app.fetch(post("/web/reset"))).body?.cancel();
+  await app.close();
+  assert.ok(reported.includes("web interface close(): close failed"), reported.join("\n"));
+});
