@@ -27,6 +27,8 @@ export interface TestBrowser extends AsyncDisposable {
   newTab(): Promise<Page>;
   /** Uncaught page errors and console errors seen so far, in every tab. */
   readonly errors: string[];
+  /** Every URL the tabs requested (documents, scripts, styles, images, sockets). */
+  readonly requests: string[];
 }
 
 /** Launches Chromium, or fails with a message that says how to install it. */
@@ -48,7 +50,10 @@ export async function launchBrowser(): Promise<TestBrowser> {
     offline: false,
   });
   const errors: string[] = [];
+  const requests: string[] = [];
   const watch = (page: Page) => {
+    page.on("request", (request) => requests.push(request.url()));
+    page.on("websocket", (socket) => requests.push(socket.url()));
     page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(`console error: ${message.text()}`);
@@ -59,6 +64,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     context,
     errors,
+    requests,
     newTab: async () => {
       const blank = context.pages().find((p) => p.url() === "about:blank");
       return blank ?? await context.newPage();

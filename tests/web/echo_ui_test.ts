@@ -194,6 +194,13 @@ Deno.test("web UI: an echo episode played through the form shows rewards, state 
   assert.equal(await page.getAttribute("#reset-seed", "aria-invalid"), "true");
   assert.equal(await text(page, "#step-count"), "1");
 
+  // Everything the page loaded came from this server: no CDN, no fonts, no analytics.
+  const host = new URL(server.url).host;
+  const foreign = browser.requests.filter((u) =>
+    !u.startsWith("data:") && new URL(u).host !== host
+  );
+  assert.deepEqual(foreign, []);
+  assert.ok(browser.requests.some((u) => u === `${server.wsUrl}`), "the tab opened /ws");
   assert.deepEqual(browser.errors, []);
 });
 
