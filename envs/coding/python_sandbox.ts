@@ -91,8 +91,14 @@ const DEFAULTS = {
   bubblewrap: "auto" as boolean | "auto",
 };
 
-/** Extra time a run gets to stop after its interrupt before it is killed, in milliseconds. */
-const HARD_KILL_GRACE_MS = 1500;
+/**
+ * Extra time a run gets to stop after its interrupt before it is killed, in
+ * milliseconds: half the limit, from 2 s to 10 s (generous, so a loaded
+ * machine does not turn an interrupt into a kill).
+ */
+function hardKillGraceMs(timeoutMs: number): number {
+  return Math.min(10_000, Math.max(2_000, timeoutMs / 2));
+}
 
 /** Exit code reported for a run that hit its time limit (as coreutils `timeout`). */
 export const EXIT_TIMEOUT = 124;
@@ -656,7 +662,7 @@ export class PythonSandbox implements AsyncDisposable {
     };
     // The worker interrupts Python at `timeoutMs` (variables kept); a run that
     // ignores the interrupt is killed a little later.
-    const timer = setTimeout(() => stop("timeout"), timeoutMs + HARD_KILL_GRACE_MS);
+    const timer = setTimeout(() => stop("timeout"), timeoutMs + hardKillGraceMs(timeoutMs));
     const rssLimitMb = this.#options.memoryLimitMb + this.#options.heapLimitMb + 384;
     const watchdog = setInterval(() => {
       const rss = readRssMb(this.#child.pid);
