@@ -211,16 +211,22 @@ export async function runServe(parsed: ParsedCommand): Promise<number> {
     stderr: "inherit",
   }).spawn();
   let stopping = false;
-  const forward = (signal: Deno.Signal) => () => {
+  // Deno's file watcher stops on SIGINT (Ctrl-C) but not on SIGTERM; a server
+  // that does not stop within 5 s is killed.
+  const stopSignal: Deno.Signal = values.watch ? "SIGINT" : "SIGTERM";
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const stop = () => {
     stopping = true;
     try {
-      child.kill(signal);
+      child.kill(stopSignal);
     } catch { /* already gone */ }
+    killTimer ??= setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, 5_000);
   };
-  const handlers: [Deno.Signal, () => void][] = [["SIGINT", forward("SIGTERM")], [
-    "SIGTERM",
-    forward("SIGTERM"),
-  ]];
+  const handlers: [Deno.Signal, () => void][] = [["SIGINT", stop], ["SIGTERM", stop]];
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
   try {
     const status = child.status;
@@ -247,8 +253,9 @@ export async function runServe(parsed: ParsedCommand): Promise<number> {
       warn(`No answer from ${url}/health yet; still waiting for the server`);
     }
     const { code, signal } = await status;
-    return signal === "SIGTERM" || signal === "SIGINT" ? 0 : code;
+    return stopping || signal === "SIGTERM" || signal === "SIGINT" ? 0 : code;
   } finally {
+    clearTimeout(killTimer);
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
 }

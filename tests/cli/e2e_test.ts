@@ -102,6 +102,42 @@ Deno.test("init, test, validate, serve and play an episode", async (t) => {
         }
       });
 
+      await t.step("--watch restarts the server when a source file changes", async () => {
+        const watchPort = freePort();
+        const watchUrl = `http://127.0.0.1:${watchPort}`;
+        const watcher = spawnCli(["serve", dir, "--port", String(watchPort), "--watch"]);
+        const logs = Promise.all([readAll(watcher.stdout), readAll(watcher.stderr)]);
+        const greeting = async () => {
+          const res = await fetch(`${watchUrl}/reset`, {
+            method: "POST",
+            body: "{}",
+            signal: AbortSignal.timeout(3000),
+          });
+          return (await res.json()).observation.echoed_message as string;
+        };
+        const source = `${dir}/demo_env_environment.ts`;
+        const original = await Deno.readTextFile(source);
+        try {
+          await waitHealthy(watchUrl);
+          assert.equal(await greeting(), "Demo Env environment ready!");
+          await Deno.writeTextFile(source, original.replace("environment ready!", "reloaded!"));
+          // Poll until the restarted server answers with the new code.
+          const deadline = Date.now() + 60_000;
+          let seen = "";
+          while (Date.now() < deadline) {
+            seen = await greeting().catch(() => "");
+            if (seen === "Demo Env reloaded!") break;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          assert.equal(seen, "Demo Env reloaded!");
+        } finally {
+          await Deno.writeTextFile(source, original);
+          watcher.kill("SIGTERM");
+          assert.equal((await watcher.status).code, 0);
+          await logs;
+        }
+      });
+
       await t.step("validate --url passes, and the official validator agrees", async () => {
         const r = await runCli(["validate", "--url", url, "--json"]);
         assert.equal(r.code, 0, r.stdout + r.stderr);
