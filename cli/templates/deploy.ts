@@ -79,6 +79,7 @@ export function dockerfile(n: EnvNames): string {
 ARG BASE_IMAGE=${DEFAULT_BASE_IMAGE}
 
 FROM \${BASE_IMAGE} AS build
+LABEL org.openenv.build-stage="${n.name}"
 WORKDIR /src
 COPY . .
 # \`openenv build\` adds ${EXTRA_CA_FILE} to the context behind a TLS-intercepting proxy.

@@ -223,7 +223,9 @@ Deno.test("build, push --registry, pull back and run (real Docker and registry)"
   } finally {
     for (const id of containers) await $`docker rm -f ${id}`.quiet().noThrow();
     for (const image of images) await $`docker rmi -f ${image}`.quiet().noThrow();
-    await $`docker image prune -f`.quiet().noThrow();
+    // Only this test's leftovers: the build stages of its images.
+    await $`docker image prune -f --filter label=org.openenv.build-stage=dock_env`.quiet()
+      .noThrow();
     await registry.stop();
     await Deno.remove(tmp, { recursive: true });
   }
