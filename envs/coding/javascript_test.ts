@@ -42,3 +42,27 @@ Deno.test("javascript cells: persistence, console, errors, the same walls", asyn
   const after = await js("typeof a");
   assert.equal(after.stdout, '"undefined"\n');
 });
+
+Deno.test("typescript cells: types stripped on the host, then run as JavaScript", async () => {
+  await using env = new CodingEnvironment({ timeoutS: 5 });
+  await env.reset({});
+  const ts = (code: string) => env.step({ code, language: "typescript", metadata: {} });
+  const define = await ts(
+    "interface Point { x: number; y: number }\nenum Axis { X, Y }\n" +
+      "const norm = (p: Point): number => Math.hypot(p.x, p.y);\nlet origin: Point = { x: 3, y: 4 };",
+  );
+  assert.equal(define.exit_code, 0, define.stderr);
+  const use = await ts("norm(origin) + Axis.Y");
+  assert.equal(use.stdout, "6\n");
+  // JavaScript cells see the same scope.
+  assert.equal(
+    (await env.step({ code: "origin.x", language: "javascript", metadata: {} })).stdout,
+    "3\n",
+  );
+  const broken = await ts("let x: = 1");
+  assert.equal(broken.exit_code, 1);
+  assert.match(broken.metadata.error ?? "", /^SyntaxError/);
+  const thrown = await ts("const f = (s: string): number => JSON.parse(s);\nf('{')");
+  assert.match(thrown.metadata.error ?? "", /^SyntaxError: .*JSON/);
+  assert.match(thrown.stderr, /<cell \d+>:2/, "line numbers survive the type stripping");
+});

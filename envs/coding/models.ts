@@ -17,13 +17,15 @@ import { z } from "zod";
 export const CodeAction: z.ZodObject<
   typeof ActionSchema.shape & {
     code: z.ZodString;
-    language: z.ZodOptional<z.ZodEnum<{ python: "python"; javascript: "javascript" }>>;
+    language: z.ZodOptional<
+      z.ZodEnum<{ python: "python"; javascript: "javascript"; typescript: "typescript" }>
+    >;
   },
   z.core.$strict
 > = ActionSchema.extend({
   code: z.string().describe("Python code to execute"),
-  language: z.enum(["python", "javascript"]).optional().describe(
-    "Language of the code: python (default) or javascript",
+  language: z.enum(["python", "javascript", "typescript"]).optional().describe(
+    "Language of the code: python (default), javascript or typescript (types stripped, not checked)",
   ),
 }).describe("Action for the coding environment: Python (or JavaScript) code to run.");
 

@@ -54,9 +54,11 @@ export interface RunOptions {
   /**
    * `python` (Pyodide), or `javascript`: run as a classic script in the same
    * subprocess (top-level `let`, `const`, functions persist across runs;
-   * `console` prints; a returned promise is awaited). @default {"python"}
+   * `console` prints; a returned promise is awaited), or `typescript`: its
+   * types stripped on the host (npm `sucrase`, loaded on first use, no type
+   * checking), then run as JavaScript. @default {"python"}
    */
-  language?: "python" | "javascript";
+  language?: "python" | "javascript" | "typescript";
 }
 
 /** What one run produced. */
@@ -640,6 +642,24 @@ export class PythonSandbox implements AsyncDisposable {
     if (!this.#alive) {
       throw new Error("The Python sandbox is no longer running: start a new one");
     }
+    let language = options.language ?? "python";
+    if (language === "typescript") {
+      const stripped = await stripTypes(code);
+      if (!stripped.ok) {
+        return {
+          stdout: "",
+          stderr: `${stripped.error}\n`,
+          exitCode: 1,
+          error: stripped.error,
+          timedOut: false,
+          truncated: false,
+          syntaxOk: false,
+          interpreterLost: false,
+        };
+      }
+      code = stripped.code;
+      language = "javascript";
+    }
     const timeoutMs = options.timeoutMs ?? 10_000;
     const pending: Pending = {
       stdout: [],
@@ -673,7 +693,7 @@ export class PythonSandbox implements AsyncDisposable {
     if (options.signal?.aborted) stop("aborted");
     try {
       await this.#writer.write(
-        encodeJsonFrame({ code, timeoutMs, language: options.language ?? "python" }),
+        encodeJsonFrame({ code, timeoutMs, language }),
       );
       const outcome = await done;
       if (outcome.timedOut) {
@@ -773,6 +793,32 @@ export class PythonSandbox implements AsyncDisposable {
   /** Same as {@linkcode PythonSandbox.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+type Sucrase = typeof import("sucrase");
+let sucrase: Promise<Sucrase> | undefined;
+
+/** TypeScript to JavaScript by stripping types (line numbers kept); a parse error is reported, not thrown. */
+async function stripTypes(
+  code: string,
+): Promise<{ ok: true; code: string } | { ok: false; error: string }> {
+  try {
+    const loading: Promise<Sucrase> = sucrase ??= import("sucrase");
+    const { transform } = await loading;
+    return {
+      ok: true,
+      code: transform(code, { transforms: ["typescript"], disableESTransforms: true }).code,
+    };
+  } catch (error) {
+    sucrase = undefined;
+    const message = (error as Error).message ?? String(error);
+    return {
+      ok: false,
+      error: /Cannot find|Could not|not found/i.test(message) && !/\(\d+:\d+\)/.test(message)
+        ? `Error: TypeScript support is unavailable (npm package 'sucrase'): ${message}`
+        : `SyntaxError: ${message}`,
+    };
   }
 }
 
