@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../../testing/mod.ts";
-import { createEchoApp } from "../../envs/echo/mod.ts";
+import { createApp } from "../../server/mod.ts";
+import {
+  createEchoApp,
+  EchoAction,
+  EchoEnvironment,
+  EchoObservation,
+} from "../../envs/echo/mod.ts";
 import { ensureVenvs, VENVS } from "../../tests/interop/_python.ts";
 import { normalizeUrl, sampleFromSchema, validateRunningServer } from "./runtime.ts";
 
@@ -77,6 +83,25 @@ Deno.test("validateRunningServer fails what the official validator fails on a br
     await app.close();
     await broken.shutdown();
   }
+});
+
+Deno.test("validateRunningServer agrees with the official validator on a production server", async () => {
+  const app = createApp(() => new EchoEnvironment(), {
+    action: EchoAction,
+    observation: EchoObservation,
+    mode: "production",
+  });
+  await using server = startTestServer(app);
+  const ours = await validateRunningServer(server.url);
+  const theirs = await officialReport(server.url);
+  assert.equal(ours.mode, "production");
+  assert.equal(ours.passed, true);
+  assert.equal(theirs.passed, true);
+  assert.ok(!ours.criteria.some((c) => c.id === "http_reset"), "no HTTP reset check in production");
+  assert.ok(
+    ours.criteria.some((c) => c.id === "ws_session" && c.passed),
+    "/ws works in production",
+  );
 });
 
 Deno.test("validateRunningServer reports an unreachable server without throwing", async () => {
