@@ -325,6 +325,74 @@ function summary(
   return lines;
 }
 
+interface ColdStartFigure {
+  median?: number;
+  p90?: number;
+}
+
+/** Section 4 from `provider_cold_start.json` (written by `bench/provider_cold_start.ts`), if present. */
+async function coldStartSection(dir: string): Promise<string[]> {
+  const r = await load<{
+    figures?: Record<string, { healthy?: ColdStartFigure; firstReset?: ColdStartFigure }>;
+  }>(dir, "provider_cold_start");
+  const figures = r?.data?.figures;
+  if (!r || !figures || typeof figures !== "object") {
+    return [
+      "## 4. Cold start per provider",
+      "",
+      "Not run: `deno run -A bench/provider_cold_start.ts`.",
+      "",
+    ];
+  }
+  const lines = [
+    "## 4. Cold start per provider",
+    "",
+    runLine(r.machine),
+    "",
+    "From `bench/provider_cold_start.ts` (its own JSON, `provider_cold_start.json`): time from the",
+    "start call to a healthy server and to the first `reset` over `/ws`, for the echo environment.",
+    "",
+    "| Target | start to healthy, median | p90 | start to first reset, median | p90 |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const [name, f] of Object.entries(figures)) {
+    lines.push(
+      `| ${name} | ${ms(f.healthy?.median ?? NaN)} | ${ms(f.healthy?.p90 ?? NaN)} | ${
+        ms(f.firstReset?.median ?? NaN)
+      } | ${ms(f.firstReset?.p90 ?? NaN)} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+/** Links to any other result files in the directory (other benchmarks' JSON). */
+async function otherResults(dir: string): Promise<string[]> {
+  const known = new Set([
+    "step_latency.json",
+    "reference_compare.json",
+    "concurrency.json",
+    "provider_cold_start.json",
+  ]);
+  const others: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".json") && !known.has(entry.name)) {
+      others.push(entry.name);
+    }
+  }
+  if (others.length === 0) return [];
+  return [
+    "## Other results",
+    "",
+    "Written by other scripts in `bench/` (see each script's header for what it measures):",
+    "",
+    ...others.sort().map((name) =>
+      `- \`bench/results/${name}\` (\`bench/${name.replace(/\.json$/, ".ts")}\`)`
+    ),
+    "",
+  ];
+}
+
 /** Reads the results and writes the charts and the Markdown report. */
 export async function main(argv: string[] = Deno.args): Promise<string> {
   const { values } = parseArgs({
@@ -517,10 +585,8 @@ export async function main(argv: string[] = Deno.args): Promise<string> {
     "",
     ...summary(step, ref, conc),
     ...sections.flatMap((s) => [s, ""]),
-    "## Not measured here",
-    "",
-    "- Cold start per provider (process, Docker) is not part of these scripts.",
-    "",
+    ...(await coldStartSection(dir)),
+    ...(await otherResults(dir)),
   ].join("\n");
   await Deno.writeTextFile(mdPath, md);
   // Tables in the project's Markdown style, so `deno fmt --check` passes.
