@@ -44,7 +44,7 @@ HOST/NAMESPACE/openenv-<name>:<tag> (web interface off unless --interface).
       short: "r",
       valueName: "owner/name",
       description: "Space id",
-      defaultText: "<your account>/<manifest name>",
+      defaultText: "<your account>/<manifest name, _ as ->",
     },
     token: {
       type: "string",
@@ -237,7 +237,16 @@ export async function runPush(parsed: ParsedCommand): Promise<number> {
   }
   if (!repoId?.includes("/")) {
     const owner = token ? (await hub.whoami()).name : "<your account>";
-    repoId = `${owner}/${repoId ?? manifest.name}`;
+    // Hugging Face turns "_" into "-" in a Space's host name, and the official
+    // AutoEnv.from_hub does not, so a default name with "-" works with both.
+    repoId = `${owner}/${repoId ?? manifest.name.replaceAll("_", "-")}`;
+  }
+  if (repoId.split("/")[1].includes("_")) {
+    warn(
+      `The Space name "${repoId.split("/")[1]}" contains "_": its app is served at https://${
+        spaceHost(repoId)
+      }, but the official AutoEnv.from_hub (openenv 0.3.x) looks for "_" in the host and will not find it; prefer "-"`,
+    );
   }
   const web = values["no-interface"] !== true;
   const excludes = await readExcludes(listFlag(values, "exclude"));

@@ -79,10 +79,10 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
         ], { env });
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(hub.problems, []);
-        assert.equal(r.stdout.trim(), `${hub.url}/spaces/alice/demo_env`);
+        assert.equal(r.stdout.trim(), `${hub.url}/spaces/alice/demo-env`);
         assert.doesNotMatch(r.stdout + r.stderr, /s3cret-value/);
 
-        const space = hub.spaces.get("alice/demo_env")!;
+        const space = hub.spaces.get("alice/demo-env")!;
         assert.ok(space, "the Space was not created");
         assert.equal(space.sdk, "docker");
         assert.equal(space.private, true);
@@ -127,10 +127,10 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
         assert.deepEqual(paths.slice(0, 3), [
           "GET /api/whoami-v2",
           "POST /api/repos/create",
-          "POST /api/spaces/alice/demo_env/preupload/main",
+          "POST /api/spaces/alice/demo-env/preupload/main",
         ]);
-        assert.ok(paths.includes("POST /spaces/alice/demo_env.git/info/lfs/objects/batch"));
-        assert.ok(paths.includes("POST /api/spaces/alice/demo_env/commit/main"));
+        assert.ok(paths.includes("POST /spaces/alice/demo-env.git/info/lfs/objects/batch"));
+        assert.ok(paths.includes("POST /api/spaces/alice/demo-env/commit/main"));
       },
     );
 
@@ -141,21 +141,21 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
           "push",
           dir,
           "--repo-id",
-          "alice/demo_env",
+          "alice/demo-env",
           "--no-python",
           "-m",
           "Second upload",
         ], { env });
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stderr, /already exists/);
-        const space = hub.spaces.get("alice/demo_env")!;
+        const space = hub.spaces.get("alice/demo-env")!;
         assert.deepEqual(space.commits, ["Upload demo_env with openenv push", "Second upload"]);
         const before = hub.requests.length;
-        const pr = await runCli(["push", dir, "--repo-id", "alice/demo_env", "--create-pr"], {
+        const pr = await runCli(["push", dir, "--repo-id", "alice/demo-env", "--create-pr"], {
           env,
         });
         assert.equal(pr.code, 0, pr.stderr);
-        assert.equal(pr.stdout.trim(), `${hub.url}/spaces/alice/demo_env/discussions/1`);
+        assert.equal(pr.stdout.trim(), `${hub.url}/spaces/alice/demo-env/discussions/1`);
         assert.equal(space.pullRequests.length, 1);
         const made = hub.requests.slice(before).map((q) => q.path);
         assert.ok(!made.includes("/api/repos/create"), "create-pr must not create the repo");
@@ -174,6 +174,11 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
         "--no-python",
       ], { env });
       assert.equal(r.code, 0, r.stderr);
+      // "_" in a Space name breaks the official AutoEnv.from_hub: warned about.
+      assert.match(
+        r.stderr,
+        /contains "_": its app is served at https:\/\/alice-demo-headless\.hf\.space/,
+      );
       const space = hub.spaces.get("alice/demo_headless")!;
       assert.doesNotMatch(text(space.files.get("Dockerfile")), /ENABLE_WEB_INTERFACE=true/);
       assert.doesNotMatch(text(space.files.get("README.md")), /base_path/);
@@ -183,7 +188,7 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
     await t.step("fork duplicates the Space with its own settings", async () => {
       const r = await runCli([
         "fork",
-        "alice/demo_env",
+        "alice/demo-env",
         "--repo-id",
         "alice/demo_copy",
         "--private",
@@ -232,7 +237,7 @@ Deno.test("push deploys a Space through the Hub API, then fork duplicates it", a
 
     await t.step("the pushed Python package installs with pip and drives our server", async () => {
       await ensureVenvs();
-      const space = hub.spaces.get("alice/demo_env")!;
+      const space = hub.spaces.get("alice/demo-env")!;
       const checkout = `${tmp}/checkout`;
       for (const [path, content] of space.files) {
         await Deno.mkdir(`${checkout}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
