@@ -23,7 +23,7 @@ export const CodeAction: z.ZodObject<
   },
   z.core.$strict
 > = ActionSchema.extend({
-  code: z.string().describe("Python code to execute"),
+  code: z.string().describe("Code to execute (Python unless language says otherwise)"),
   language: z.enum(["python", "javascript", "typescript"]).optional().describe(
     "Language of the code: python (default), javascript or typescript (types stripped, not checked)",
   ),
