@@ -24,3 +24,19 @@ for (const venv of VENVS) {
     });
   });
 }
+
+for (const venv of VENVS) {
+  Deno.test(`chess: openenv validate --url passes (${venv.label})`, async () => {
+    await using server = startTestServer(createChessApp());
+    const run = await runInVenv(venv, "openenv", ["validate", "--url", server.url]);
+    const report = JSON.parse(run.stdout) as {
+      passed: boolean;
+      criteria: { id: string; passed: boolean }[];
+    };
+    const failed = report.criteria.filter((c) => !c.passed);
+    assert.deepEqual(failed, [], run.stdout);
+    assert.ok(report.criteria.length >= 5, run.stdout);
+    assert.equal(report.passed, true);
+    assert.equal(run.code, 0, run.stderr);
+  });
+}

@@ -29,3 +29,19 @@ for (const venv of VENVS) {
     assert.deepEqual(result.state, { step_count: 3, last_exit_code: 1 });
   });
 }
+
+for (const venv of VENVS) {
+  Deno.test(`coding: openenv validate --url passes (${venv.label})`, async () => {
+    await using server = startTestServer(createCodingApp({ timeoutS: 10 }));
+    const run = await runInVenv(venv, "openenv", ["validate", "--url", server.url]);
+    const report = JSON.parse(run.stdout) as {
+      passed: boolean;
+      criteria: { id: string; passed: boolean }[];
+    };
+    const failed = report.criteria.filter((c) => !c.passed);
+    assert.deepEqual(failed, [], run.stdout);
+    assert.ok(report.criteria.length >= 5, run.stdout);
+    assert.equal(report.passed, true);
+    assert.equal(run.code, 0, run.stderr);
+  });
+}
