@@ -84,3 +84,16 @@ Deno.test("coding server: a session over /ws survives a runaway step", async () 
   assert.equal(bad.type, "error");
   assert.equal(bad.data.code, "VALIDATION_ERROR");
 });
+
+Deno.test("coding sessions are isolated: each has its own interpreter", async () => {
+  await using a = new CodingEnvironment({ timeoutS: 10 });
+  await using b = new CodingEnvironment({ timeoutS: 10 });
+  await Promise.all([a.reset({}), b.reset({})]);
+  await Promise.all([step(a, "who = 'a'"), step(b, "who = 'b'")]);
+  await step(a, "import math\nmath.tau = 1");
+  const [fromA, fromB] = await Promise.all([step(a, "who, math.tau"), step(b, "who")]);
+  assert.equal(fromA.stdout, "('a', 1)\n");
+  assert.equal(fromB.stdout, "'b'\n");
+  const tauB = await step(b, "import math\nmath.tau > 6");
+  assert.equal(tauB.stdout, "True\n", "a module patched in one session is untouched in the other");
+});
