@@ -211,6 +211,13 @@ async function closedLoop(
   measuring = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, options.durationMs));
+  // A stalled server (or a starved machine) may not answer within a short
+  // window: measure until the first reply, up to 10 s more.
+  while (
+    messages === 0 && errors === 0 && performance.now() - start < options.durationMs + 10_000
+  ) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   stopped = true;
   const seconds = (performance.now() - start) / 1000;
   const counted = messages;
