@@ -159,7 +159,8 @@ export class ChessEnvironment extends Environment<ChessAction, ChessObservation,
    * Plays the agent's move and, unless the game ended or this is self-play,
    * the opponent's reply. An illegal or unparsable move gets an `error`, the
    * `illegalMove` reward and leaves the board as it was; the game goes on
-   * unless `illegalMoveEndsEpisode` is set.
+   * unless `illegalMoveEndsEpisode` is set or `maxIllegalMoves` is reached
+   * (then the agent loses: `termination: "illegal_move"`).
    */
   async step(action: ChessAction, options: StepOptions = {}): Promise<ChessObservation> {
     const text = typeof action?.move === "string" ? action.move.trim() : "";
@@ -176,7 +177,8 @@ export class ChessEnvironment extends Environment<ChessAction, ChessObservation,
     const move = this.#tryMove(text);
     if (typeof move === "string") {
       this.#illegalMoves++;
-      if (this.config.illegalMoveEndsEpisode) {
+      const limit = this.config.maxIllegalMoves;
+      if (this.config.illegalMoveEndsEpisode || (limit !== null && this.#illegalMoves >= limit)) {
         this.#outcome = {
           result: mover === "white" ? "0-1" : "1-0",
           termination: "illegal_move",

@@ -14,6 +14,7 @@
  * | `rewards.win` / `loss` / `draw` | 1 / -1 / 0 | | 1 / -1 / 0 |
  * | `rewards.illegalMove` | -0.1 | `CHESS_ILLEGAL_MOVE_PENALTY` | -0.1 |
  * | `illegalMoveEndsEpisode` | false | `CHESS_ILLEGAL_MOVE_ENDS_EPISODE` | false (the episode goes on) |
+ * | `maxIllegalMoves` | null (no limit) | `CHESS_MAX_ILLEGAL_MOVES` (0 = none) | none: an agent can loop forever |
  * | `gamma` | 0.99 | | 0.99 (discounted rewards in metadata) |
  *
  * @module
@@ -48,6 +49,8 @@ export interface ChessConfig {
   maxMoves: number;
   /** Whether an illegal move ends the episode (as a loss of `rewards.illegalMove`). @default {false} */
   illegalMoveEndsEpisode: boolean;
+  /** End the episode (lost) after this many illegal moves; `null` never does. @default {null} */
+  maxIllegalMoves: number | null;
   /** Discount for the per-move rewards reported in the final metadata. @default {0.99} */
   gamma: number;
   /** Random legal moves played from the start position when a seed is given. @default {0} */
@@ -73,6 +76,7 @@ export const DEFAULT_CHESS_CONFIG: Readonly<ChessConfig> = Object.freeze({
   agentColor: "white",
   maxMoves: 500,
   illegalMoveEndsEpisode: false,
+  maxIllegalMoves: null,
   gamma: 0.99,
   openingPlies: 0,
   rewards: DEFAULT_CHESS_REWARDS,
@@ -125,6 +129,9 @@ export function resolveChessConfig(input: ChessConfigInput = {}): ChessConfig {
   int("stockfishDepth", config.stockfishDepth, 1, 30);
   int("maxMoves", config.maxMoves, 1, 100_000);
   int("openingPlies", config.openingPlies, 0, 40);
+  if (config.maxIllegalMoves !== null) {
+    int("maxIllegalMoves", config.maxIllegalMoves, 1, 1_000_000);
+  }
   if (!(config.gamma > 0 && config.gamma <= 1)) {
     throw new RangeError(`gamma must be in (0, 1], got '${config.gamma}'`);
   }
@@ -137,7 +144,8 @@ export function resolveChessConfig(input: ChessConfigInput = {}): ChessConfig {
 /**
  * Reads `CHESS_OPPONENT`, `CHESS_OPPONENT_DEPTH`, `CHESS_STOCKFISH_SKILL`,
  * `CHESS_STOCKFISH_DEPTH`, `CHESS_AGENT_COLOR`, `CHESS_MAX_MOVES`,
- * `CHESS_ILLEGAL_MOVE_PENALTY` and `CHESS_ILLEGAL_MOVE_ENDS_EPISODE`.
+ * `CHESS_ILLEGAL_MOVE_PENALTY`, `CHESS_ILLEGAL_MOVE_ENDS_EPISODE` and
+ * `CHESS_MAX_ILLEGAL_MOVES`.
  * Unset variables are left out; without `--allow-env` nothing is read.
  *
  * @throws {RangeError} When a numeric variable is not a number.
@@ -166,6 +174,7 @@ export function chessConfigFromEnv(): ChessConfigInput {
   };
   const ends = raw("CHESS_ILLEGAL_MOVE_ENDS_EPISODE");
   const penalty = num("CHESS_ILLEGAL_MOVE_PENALTY");
+  const maxIllegal = num("CHESS_MAX_ILLEGAL_MOVES");
   return {
     opponent: raw("CHESS_OPPONENT")?.toLowerCase() as OpponentKind | undefined,
     opponentDepth: num("CHESS_OPPONENT_DEPTH"),
@@ -176,6 +185,7 @@ export function chessConfigFromEnv(): ChessConfigInput {
     illegalMoveEndsEpisode: ends === undefined
       ? undefined
       : ["1", "true", "yes"].includes(ends.toLowerCase()),
+    maxIllegalMoves: maxIllegal === undefined ? undefined : maxIllegal === 0 ? null : maxIllegal,
     rewards: penalty === undefined ? undefined : { illegalMove: penalty },
   };
 }

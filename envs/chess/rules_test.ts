@@ -149,6 +149,15 @@ Deno.test("illegal moves: error observation, penalty, board kept, episode goes o
   assert.equal(ended.reward, -1);
   assert.equal(ended.termination, "illegal_move");
   assert.equal(ended.result, "0-1");
+
+  const capped = new ChessEnvironment({ opponent: "random", maxIllegalMoves: 3 });
+  await capped.reset({ agent_color: "white" });
+  assert.equal((await capped.step({ move: "a1a5", metadata: {} })).done, false);
+  assert.equal((await capped.step({ move: "a1a5", metadata: {} })).done, false);
+  const third = await capped.step({ move: "a1a5", metadata: {} });
+  assert.equal(third.done, true);
+  assert.equal(third.termination, "illegal_move");
+  assert.equal(third.reward, -0.1);
 });
 
 Deno.test("the agent plays black: the opponent opens at reset", async () => {
