@@ -63,6 +63,29 @@ const CLOCK_TICKS = 100;
 /** Root of the repository. */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
 
+// Children alive right now: killed if the benchmark is interrupted (Ctrl-C,
+// SIGTERM), since `await using` does not run then.
+const alive = new Set<Deno.ChildProcess>();
+const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+const onSignal = (): void => {
+  for (const child of alive) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }
+  Deno.exit(130);
+};
+
+function track(child: Deno.ChildProcess): () => void {
+  if (alive.size === 0) { for (const s of SIGNALS) Deno.addSignalListener(s, onSignal); }
+  alive.add(child);
+  return () => {
+    if (alive.delete(child) && alive.size === 0) {
+      for (const s of SIGNALS) Deno.removeSignalListener(s, onSignal);
+    }
+  };
+}
+
 /** Starts a server and waits for its `PORT <n>` line. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const niced = options.nice ? ["nice", "-n", String(options.nice)] : [];
@@ -74,6 +97,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const untrack = track(child);
   const stderrChunks: string[] = [];
   const stderrDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
     new WritableStream({ write: (c) => void stderrChunks.push(c) }),
@@ -114,6 +138,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     }, 3000);
     await child.status;
     clearTimeout(kill);
+    untrack();
     await Promise.all([stdoutDone, stderrDone]);
   };
   if (port === undefined) {
