@@ -3,29 +3,21 @@
  * against our environment (Deno -> Python worker) in process and over /ws,
  * all in one run with the same game and options.
  *
- * Run: deno run -A bench/atari_throughput.ts [--steps 2000] [--json out.json]
+ * Run: deno run -A bench/atari_throughput.ts [--smoke] [--out DIR]; writes
+ * `atari_throughput.json` for `bench/report.ts`.
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseBenchArgs, writeResult } from "./_cli.ts";
 import { createApp } from "../server/mod.ts";
 import { openRawSocket, startTestServer } from "../testing/mod.ts";
 import { AtariEnvironment } from "../envs/atari/atari_environment.ts";
-import {
-  AtariAction,
-  AtariObservation,
-  AtariResetOptions,
-} from "../envs/atari/models.ts";
+import { AtariAction, AtariObservation, AtariResetOptions } from "../envs/atari/models.ts";
 
-const { values } = parseArgs({
-  options: {
-    steps: { type: "string", default: "2000" },
-    json: { type: "string" },
-  },
-});
-const steps = Number(values.steps);
+const args = parseBenchArgs();
+const steps = args.smoke ? 50 : 2000;
 const setup = await new Deno.Command("bash", {
-  args: ["envs/atari/setup.sh"],
+  args: [new URL("../envs/atari/setup.sh", import.meta.url).pathname],
   stdout: "piped",
   stderr: "inherit",
 }).output();
@@ -77,23 +69,13 @@ const overWs = steps / ((performance.now() - t) / 1000);
 await ws.close();
 await server.close();
 
-const result = {
-  benchmark: "atari_throughput",
+const data = {
   game: "pong",
   obs_type: "grayscale",
   frameskip: 4,
   steps,
-  steps_per_s: {
-    ale_py_direct: baseline,
-    ours_in_process: inProcess,
-    ours_over_ws: overWs,
-  },
-  ratio_vs_direct: {
-    in_process: inProcess / baseline,
-    over_ws: overWs / baseline,
-  },
+  steps_per_s: { ale_py_direct: baseline, ours_in_process: inProcess, ours_over_ws: overWs },
+  ratio_vs_direct: { in_process: inProcess / baseline, over_ws: overWs / baseline },
 };
-console.log(JSON.stringify(result, null, 2));
-if (values.json) {
-  await Deno.writeTextFile(values.json, JSON.stringify(result, null, 2) + "\n");
-}
+console.log(JSON.stringify(data, null, 2));
+console.log(`wrote ${await writeResult(args, "atari_throughput", data)}`);

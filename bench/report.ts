@@ -366,6 +366,47 @@ async function coldStartSection(dir: string): Promise<string[]> {
   return lines;
 }
 
+/** Section 5 from `atari_throughput.json` (written by `bench/atari_throughput.ts`), if present. */
+async function atariSection(dir: string): Promise<string[]> {
+  const r = await load<{
+    steps?: number;
+    steps_per_s?: { ale_py_direct: number; ours_in_process: number; ours_over_ws: number };
+  }>(dir, "atari_throughput");
+  const sps = r?.data?.steps_per_s;
+  if (!r || !sps) {
+    return [
+      "## 5. Atari steps per second",
+      "",
+      "Not run: `deno run -A bench/atari_throughput.ts`.",
+      "",
+    ];
+  }
+  const f = (x: number) => x.toFixed(0);
+  return [
+    "## 5. Atari steps per second",
+    "",
+    runLine(r.machine),
+    "",
+    `From \`bench/atari_throughput.ts\`: ${r.data.steps} steps of Pong (grayscale, frameskip 4), each`,
+    "reading the screen, driven by ale-py directly from Python (the baseline) and by our environment",
+    "(Deno, the Python worker behind a pipe) in process and over `/ws`.",
+    "",
+    "| Driver | steps/s | vs ale-py direct |",
+    "| --- | --- | --- |",
+    `| ale-py from Python | ${f(sps.ale_py_direct)} | 1.00x |`,
+    `| ours, in process | ${f(sps.ours_in_process)} | ${
+      (sps.ours_in_process / sps.ale_py_direct).toFixed(2)
+    }x |`,
+    `| ours, over /ws | ${f(sps.ours_over_ws)} | ${
+      (sps.ours_over_ws / sps.ale_py_direct).toFixed(2)
+    }x |`,
+    "",
+    "The gap is the price of isolation: every step crosses a pipe twice and carries the 33.6 KB",
+    "screen, which the server sends base64-encoded.",
+    "",
+  ];
+}
+
 /** Links to any other result files in the directory (other benchmarks' JSON). */
 async function otherResults(dir: string): Promise<string[]> {
   const known = new Set([
@@ -373,6 +414,7 @@ async function otherResults(dir: string): Promise<string[]> {
     "reference_compare.json",
     "concurrency.json",
     "provider_cold_start.json",
+    "atari_throughput.json",
   ]);
   const others: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
@@ -593,6 +635,7 @@ export async function main(argv: string[] = Deno.args): Promise<string> {
     ...summary(step, ref, conc),
     ...sections.flatMap((s) => [s, ""]),
     ...(await coldStartSection(dir)),
+    ...(await atariSection(dir)),
     ...(await otherResults(dir)),
   ].join("\n");
   await Deno.writeTextFile(mdPath, md);
