@@ -332,6 +332,9 @@ export function withMcpEndpoint(
   };
 
   const fetch = async (request: Request, info?: unknown): Promise<Response> => {
+    // The app's token and origin checks cover the MCP endpoint as well.
+    const refused = app.guard?.(request);
+    if (refused) return refused;
     const url = new URL(request.url);
     if (url.pathname === path) return await handle(request);
     if (negotiate && url.pathname === "/mcp") return await negotiateMcp(request, info);

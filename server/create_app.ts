@@ -34,6 +34,12 @@ import { type Session, SessionManager } from "./session_manager.ts";
 import { serveMcpSocket, serveWsSession } from "./_ws_session.ts";
 import { JsonRpcErrorCode } from "../core/errors.ts";
 import { mountWebInterface, type WebInterface } from "./web/web_interface.ts";
+import {
+  type AccessGuard,
+  createAccessGuard,
+  type SecurityOptions,
+  tokenCookieRedirect,
+} from "./security.ts";
 import type { WebViewOptions } from "./web/web_view.ts";
 import { resetWithRubric, stepWithRubric, withServerMode } from "./_env_hooks.ts";
 
@@ -90,6 +96,12 @@ export interface CreateAppOptions {
   /** Serve the web interface under `/web/`. @default {`$ENABLE_WEB_INTERFACE`} */
   webInterface?: boolean;
   /**
+   * Bearer-token authentication for every route and WebSocket, and origin
+   * checks for browser WebSockets (see {@linkcode SecurityOptions}). Off
+   * unless tokens are given here or in `$OPENENV_AUTH_TOKENS`.
+   */
+  security?: SecurityOptions;
+  /**
    * A custom observation view for the web interface: an ES module exporting
    * `render(observation, container, context)` (see {@linkcode WebViewOptions}).
    * @default {the generic field list}
@@ -119,6 +131,11 @@ export interface EnvServerApp {
   readonly mode: ServerMode;
   /** The OpenAPI document served at `/openapi.json`. */
   readonly openapi: Record<string, unknown>;
+  /**
+   * The access check `fetch` runs first (token, origin); wrappers that answer
+   * some requests themselves (such as `withMcpEndpoint`) run it too.
+   */
+  readonly guard: AccessGuard;
   /** Ends every session and refuses new ones. */
   close(): Promise<void>;
   /** Same as {@linkcode EnvServerApp.close}. */
@@ -619,11 +636,17 @@ export function createApp(
     // Let clients finish the close handshake (code 1000) before the server stops.
     await drainSockets(rt.sockets);
   };
+  const guard = createAccessGuard(options.security);
   return {
-    fetch: (request: Request) => Promise.resolve(app.fetch(request)),
+    fetch: (request: Request) => {
+      const refused = guard(request) ??
+        (webInterface ? tokenCookieRedirect(request, options.security) : null);
+      return Promise.resolve(refused ?? app.fetch(request));
+    },
     sessions,
     mode,
     openapi,
+    guard,
     close,
     [Symbol.asyncDispose]: close,
   };

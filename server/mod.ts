@@ -22,3 +22,4 @@ export * from "./serve.ts";
 export * from "./session_manager.ts";
 export * from "./jsonrpc.ts";
 export * from "./openapi.ts";
+export * from "./security.ts";
