@@ -74,6 +74,13 @@ HOST/NAMESPACE/openenv-<name>:<tag> (web interface off unless --interface).
       description: "Space secret (never printed)",
     },
     "create-pr": { type: "boolean", description: "Upload as a pull request to an existing Space" },
+    count: {
+      type: "string",
+      valueName: "n",
+      description:
+        "Deploy n copies named <repo-id>-1 ... <repo-id>-n (replicas to spread rollouts over)",
+      defaultText: "1",
+    },
     "commit-message": {
       type: "string",
       short: "m",
@@ -119,6 +126,7 @@ HOST/NAMESPACE/openenv-<name>:<tag> (web interface off unless --interface).
     "openenv push --private -e MODE=hard --secret API_KEY=xyz",
     "openenv push --dry-run",
     "openenv push --registry localhost:5000",
+    "openenv push --repo-id me/my-env --count 4",
   ],
 };
 
@@ -171,6 +179,19 @@ export async function runPush(parsed: ParsedCommand): Promise<number> {
   const usage = (m: string) => new UsageError(m, { command: "push" });
   if (values.interface && values["no-interface"]) {
     throw usage('Flags "--interface" and "--no-interface" exclude each other');
+  }
+  const countText = stringFlag(values, "count");
+  const count = countText === undefined ? 1 : Number(countText);
+  if (countText !== undefined && !(/^\d+$/.test(countText) && count >= 1 && count <= 100)) {
+    throw usage(`Flag "--count" must be an integer from 1 to 100, got "${countText}"`);
+  }
+  if (count > 1 && registry !== undefined) {
+    throw usage('Flag "--count" applies to Space pushes, not to --registry');
+  }
+  if (count > 1 && values["create-pr"]) {
+    throw usage(
+      'Flags "--count" and "--create-pr" exclude each other: a pull request targets one existing Space',
+    );
   }
   const envVars = keyValueFlag(listFlag(values, "env-var"), "env-var", "push");
   const secrets = keyValueFlag(listFlag(values, "secret"), "secret", "push", true);
@@ -267,80 +288,90 @@ export async function runPush(parsed: ParsedCommand): Promise<number> {
   const summary = stringFlag(values, "commit-message") ??
     `Upload ${manifest.name} with openenv push`;
 
-  if (dryRun) {
-    out(
-      `Space ${repoId} (${values.private ? "private" : "public"}, Docker SDK, port ${
-        manifest.port ?? 8000
-      }, web interface ${web ? "on" : "off"})`,
-    );
-    out("");
-    out(`Files (${files.length}):`);
-    for (const f of files) {
+  const targets = count > 1
+    ? Array.from({ length: count }, (_, i) => `${repoId}-${i + 1}`)
+    : [repoId];
+  for (const target of targets) {
+    const repoId = target;
+    if (dryRun) {
       out(
-        `  ${f.origin.padEnd(9)} ${f.path} (${f.content.length} B)${
-          f.note ? `  ${style.dim(f.note)}` : ""
-        }`,
+        `Space ${repoId} (${values.private ? "private" : "public"}, Docker SDK, port ${
+          manifest.port ?? 8000
+        }, web interface ${web ? "on" : "off"})`,
       );
+      out("");
+      out(`Files (${files.length}):`);
+      for (const f of files) {
+        out(
+          `  ${f.origin.padEnd(9)} ${f.path} (${f.content.length} B)${
+            f.note ? `  ${style.dim(f.note)}` : ""
+          }`,
+        );
+      }
+      out("");
+      out("Calls:");
+      const api = hub.endpoint === DEFAULT_HUB_ENDPOINT ? DEFAULT_HUB_ENDPOINT : hub.endpoint;
+      if (!token || !stringFlag(values, "repo-id")?.includes("/")) {
+        out(`  GET  ${api}/api/whoami-v2`);
+      }
+      if (!createPr) {
+        out(
+          `  POST ${api}/api/repos/create {"type":"space","name":"${
+            repoId.split("/")[1]
+          }","organization":"${repoId.split("/")[0]}","private":${
+            values.private === true
+          },"sdk":"docker"${values.hardware ? `,"hardware":"${values.hardware}"` : ""}}`,
+        );
+      }
+      const q = createPr ? "?create_pr=1" : "";
+      out(`  POST ${api}/api/spaces/${repoId}/preupload/main${q} (${files.length} files)`);
+      out(`  POST ${api}/api/spaces/${repoId}/commit/main${q} ("${summary}")`);
+      for (const [k, v] of Object.entries(variables)) {
+        out(
+          `  POST ${api}/api/spaces/${repoId}/variables {"key":"${k}","value":${
+            JSON.stringify(v)
+          }}`,
+        );
+      }
+      for (const k of Object.keys(secrets)) {
+        out(`  POST ${api}/api/spaces/${repoId}/secrets {"key":"${k}","value":"<hidden>"}`);
+      }
+      continue;
     }
-    out("");
-    out("Calls:");
-    const api = hub.endpoint === DEFAULT_HUB_ENDPOINT ? DEFAULT_HUB_ENDPOINT : hub.endpoint;
-    if (!token || !stringFlag(values, "repo-id")?.includes("/")) out(`  GET  ${api}/api/whoami-v2`);
-    if (!createPr) {
-      out(
-        `  POST ${api}/api/repos/create {"type":"space","name":"${
-          repoId.split("/")[1]
-        }","organization":"${repoId.split("/")[0]}","private":${
-          values.private === true
-        },"sdk":"docker"${values.hardware ? `,"hardware":"${values.hardware}"` : ""}}`,
-      );
-    }
-    const q = createPr ? "?create_pr=1" : "";
-    out(`  POST ${api}/api/spaces/${repoId}/preupload/main${q} (${files.length} files)`);
-    out(`  POST ${api}/api/spaces/${repoId}/commit/main${q} ("${summary}")`);
-    for (const [k, v] of Object.entries(variables)) {
-      out(
-        `  POST ${api}/api/spaces/${repoId}/variables {"key":"${k}","value":${JSON.stringify(v)}}`,
-      );
-    }
-    for (const k of Object.keys(secrets)) {
-      out(`  POST ${api}/api/spaces/${repoId}/secrets {"key":"${k}","value":"<hidden>"}`);
-    }
-    return 0;
-  }
 
-  if (!createPr) {
-    const created = await withProgress(
-      `Creating the Space ${repoId}`,
-      () =>
-        hub.createSpace(repoId!, {
-          private: values.private === true,
-          hardware: stringFlag(values, "hardware"),
-        }),
-    );
-    if (!created.created) step(`Space ${repoId} already exists; updating it`);
-  }
-  const commit = await withProgress(
-    `Uploading ${files.length} files`,
-    () => hub.commit(repoId!, files, { summary, createPr }),
-  );
-  if (!createPr) {
-    for (const [k, v] of Object.entries(variables)) await hub.addSpaceVariable(repoId, k, v);
-    for (const [k, v] of Object.entries(secrets)) await hub.addSpaceSecret(repoId, k, v);
-    if (Object.keys(variables).length + Object.keys(secrets).length > 0) {
-      success(
-        `Set ${Object.keys(variables).length} variable(s) and ${
-          Object.keys(secrets).length
-        } secret(s)`,
+    if (!createPr) {
+      const created = await withProgress(
+        `Creating the Space ${repoId}`,
+        () =>
+          hub.createSpace(repoId!, {
+            private: values.private === true,
+            hardware: stringFlag(values, "hardware"),
+          }),
       );
+      if (!created.created) step(`Space ${repoId} already exists; updating it`);
     }
+    const commit = await withProgress(
+      `Uploading ${files.length} files`,
+      () => hub.commit(repoId!, files, { summary, createPr }),
+    );
+    if (!createPr) {
+      for (const [k, v] of Object.entries(variables)) await hub.addSpaceVariable(repoId, k, v);
+      for (const [k, v] of Object.entries(secrets)) await hub.addSpaceSecret(repoId, k, v);
+      if (Object.keys(variables).length + Object.keys(secrets).length > 0) {
+        success(
+          `Set ${Object.keys(variables).length} variable(s) and ${
+            Object.keys(secrets).length
+          } secret(s)`,
+        );
+      }
+    }
+    const page = `${hub.endpoint}/spaces/${repoId}`;
+    if (createPr && commit.pullRequestUrl) success(`Opened ${commit.pullRequestUrl}`);
+    else success(`Deployed ${style.bold(repoId)}: ${page}`);
+    err(`  App:     https://${spaceHost(repoId)}${web ? "/web" : "/docs"}`);
+    err(`  Python:  pip install git+${hub.endpoint}/spaces/${repoId}`);
+    err(`  Image:   registry.hf.space/${repoId.replace("/", "-")}:latest`);
+    out(commit.pullRequestUrl ?? page);
   }
-  const page = `${hub.endpoint}/spaces/${repoId}`;
-  if (createPr && commit.pullRequestUrl) success(`Opened ${commit.pullRequestUrl}`);
-  else success(`Deployed ${style.bold(repoId)}: ${page}`);
-  err(`  App:     https://${spaceHost(repoId)}${web ? "/web" : "/docs"}`);
-  err(`  Python:  pip install git+${hub.endpoint}/spaces/${repoId}`);
-  err(`  Image:   registry.hf.space/${repoId.replace("/", "-")}:latest`);
-  out(commit.pullRequestUrl ?? page);
   return 0;
 }
