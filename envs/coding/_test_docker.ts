@@ -32,7 +32,9 @@ const built = new Map<string, Promise<string>>();
  * Builds `envs/<name>/Dockerfile` (once per process; skipped when an image
  * from the same sources exists) and returns its tag.
  */
-export function buildEnvImage(name: "coding" | "chess"): Promise<string> {
+export function buildEnvImage(
+  name: "coding" | "chess" | "trading" | "atari",
+): Promise<string> {
   let promise = built.get(name);
   if (!promise) {
     promise = (async () => {
