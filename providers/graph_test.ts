@@ -46,6 +46,23 @@ Deno.test("graph: providers/mod.ts loads only zod and yaml from npm, and not the
   assert.ok(modules.some((s) => s.endsWith("/providers/process_provider.ts")));
 });
 
+for (const entry of ["mod.ts", "client/mod.ts", "providers/mod.ts"]) {
+  Deno.test(`graph: ${entry} does not load the Kubernetes client`, async () => {
+    const modules = await graphOf(entry);
+    assert.ok(modules.length >= 3, `graph of ${entry} looks empty`);
+    assert.deepEqual(modules.filter((s) => s.includes("@kubernetes/client-node")), []);
+  });
+}
+
+Deno.test("graph: providers/kubernetes/mod.ts is where the official Kubernetes client loads", async () => {
+  const modules = await graphOf("providers/kubernetes/mod.ts");
+  assert.ok(
+    modules.some((s) => /^npm:\/?@kubernetes\/client-node@1\./.test(s)),
+    modules.join("\n"),
+  );
+  assert.deepEqual(modules.filter((s) => /dockerode/.test(s)), []);
+});
+
 for (const entry of ["providers/docker/mod.ts", "providers/swarm/mod.ts"]) {
   Deno.test(`graph: ${entry} is where dockerode loads`, async () => {
     const modules = await graphOf(entry);

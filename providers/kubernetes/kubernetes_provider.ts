@@ -1,9 +1,25 @@
 /**
  * The Kubernetes provider: one Pod (with a readiness probe on `/health`) and
- * one Service per environment, through the Kubernetes REST API with `fetch`.
+ * one Service per environment, through the official Kubernetes client for
+ * JavaScript (`@kubernetes/client-node`).
  *
  * @module
  */
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  type RequestContext,
+  type ResponseContext,
+  Watch,
+} from "@kubernetes/client-node";
+import type {
+  ConfigurationOptions,
+  ObservableMiddleware,
+  V1Pod,
+  V1Service,
+} from "@kubernetes/client-node";
 import { ProviderError } from "../errors.ts";
 import type { EnvHandle, EnvProvider, StartOptions, WaitOptions } from "../provider.ts";
 import { waitUntilHealthy } from "../wait_until_healthy.ts";
@@ -11,16 +27,28 @@ import { waitUntilHealthy } from "../wait_until_healthy.ts";
 /** How to reach the cluster's API server. */
 export interface KubernetesProviderOptions {
   /**
-   * API server URL, for example `https://10.0.0.1:6443`.
-   * @default {in a pod: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`}
+   * API server URL, for example `https://10.0.0.1:6443` (or
+   * `http://127.0.0.1:8001` behind `kubectl proxy`).
+   * @default {in a pod: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`; with `loadFromDefault`: the kubeconfig's current cluster}
    */
   apiServer?: string;
   /** Bearer token. @default {in a pod: the service account token} */
   token?: string;
-  /** Namespace for pods and services. @default {"default"} */
+  /** The cluster's CA certificate, PEM text (used with an `https:` `apiServer`). */
+  caCert?: string;
+  /** Path of the cluster's CA certificate file (used with an `https:` `apiServer`). */
+  caFile?: string;
+  /** Accept any server certificate (testing only). @default {false} */
+  skipTLSVerify?: boolean;
+  /**
+   * Without `apiServer`, read the configuration the way `kubectl` does
+   * (`$KUBECONFIG`, `~/.kube/config`, then the in-pod service account),
+   * through the official client's `KubeConfig.loadFromDefault`.
+   * @default {false: only the in-pod service account is tried}
+   */
+  loadFromDefault?: boolean;
+  /** Namespace for pods and services. @default {the context's namespace, else "default"} */
   namespace?: string;
-  /** A custom fetch (for example one built with `Deno.createHttpClient` for a cluster CA). */
-  fetch?: typeof fetch;
   /** Labels every object gets, besides the openenv ones. */
   labels?: Record<string, string>;
   /** Id written to the `openenv.session` label. @default {a random UUID} */
@@ -81,23 +109,47 @@ const FATAL_WAITING = new Set([
   "RunContainerError",
 ]);
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-function readInCluster(): { apiServer?: string; token?: string; namespace?: string } {
+function inPod(): boolean {
   try {
-    const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
-    const port = Deno.env.get("KUBERNETES_SERVICE_PORT") ?? "443";
-    if (!host) return {};
-    const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
-    return {
-      apiServer: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
-      token: Deno.readTextFileSync(`${dir}/token`).trim(),
-      namespace: Deno.readTextFileSync(`${dir}/namespace`).trim(),
-    };
+    return Boolean(Deno.env.get("KUBERNETES_SERVICE_HOST"));
   } catch {
-    return {};
+    return false;
   }
+}
+
+/** Builds the official client's configuration from the provider options. */
+function kubeConfigOf(options: KubernetesProviderOptions): KubeConfig {
+  const kc = new KubeConfig();
+  if (options.apiServer) {
+    const server = options.apiServer.replace(/\/+$/, "");
+    kc.loadFromOptions({
+      clusters: [{
+        name: "openenv",
+        server,
+        caData: options.caCert ? btoa(options.caCert) : undefined,
+        caFile: options.caFile,
+        // The client refuses a plain `http:` server unless skipTLSVerify is
+        // set (there is no TLS to verify then): `kubectl proxy`, stand-ins.
+        skipTLSVerify: options.skipTLSVerify ?? server.startsWith("http:"),
+      }],
+      users: [{ name: "openenv", token: options.token }],
+      contexts: [{ name: "openenv", cluster: "openenv", user: "openenv" }],
+      currentContext: "openenv",
+    });
+    return kc;
+  }
+  if (options.loadFromDefault) kc.loadFromDefault();
+  else if (inPod()) kc.loadFromCluster();
+  else {
+    throw new ProviderError(
+      "PROVIDER_INVALID_OPTIONS",
+      "KubernetesProvider needs apiServer (and usually token), loadFromDefault: true, or must run inside a pod with a service account.",
+    );
+  }
+  if (options.token) {
+    kc.loadFromClusterAndUser(kc.getCurrentCluster()!, { name: "openenv", token: options.token });
+  }
+  return kc;
 }
 
 /**
@@ -107,8 +159,9 @@ function readInCluster(): { apiServer?: string; token?: string; namespace?: stri
  * pod's logs) on image pull errors, crash loops or a failed pod. Stop
  * deletes both and waits until the pod is gone.
  *
- * Uses the Kubernetes REST API directly (`fetch`, no client library), so it
- * runs anywhere Deno does.
+ * Talks to the API server through the official Kubernetes client for
+ * JavaScript (`@kubernetes/client-node`: `KubeConfig`, `CoreV1Api`, `Watch`),
+ * which runs under Deno's Node compatibility layer.
  *
  * @example From outside the cluster, through the API server proxy
  * ```ts ignore
@@ -117,10 +170,18 @@ function readInCluster(): { apiServer?: string; token?: string; namespace?: stri
  * await using k8s = new KubernetesProvider({
  *   apiServer: "https://my-cluster:6443",
  *   token: Deno.env.get("K8S_TOKEN"),
+ *   caFile: "/etc/k8s/ca.crt",
  *   namespace: "rl",
  * });
  * await using env = await k8s.start({ image: "registry.example/echo-env:1.0" });
  * const health = await fetch(`${env.baseUrl}/health`, { headers: env.headers });
+ * ```
+ *
+ * @example With the local kubeconfig, as kubectl would
+ * ```ts ignore
+ * import { KubernetesProvider } from "@openenv/core/providers/kubernetes";
+ *
+ * await using k8s = new KubernetesProvider({ loadFromDefault: true });
  * ```
  */
 export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, AsyncDisposable {
@@ -130,79 +191,86 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
   readonly sessionId: string;
   /** The namespace used. */
   readonly namespace: string;
-  readonly #api: string;
-  readonly #token?: string;
-  readonly #fetch: typeof fetch;
+  readonly #kc: KubeConfig;
+  readonly #core: CoreV1Api;
+  readonly #server: string;
   readonly #options: KubernetesProviderOptions;
   readonly #handles = new Set<KubernetesHandle>();
 
   /**
    * Creates a provider.
    *
-   * @param options API server, token, namespace, access mode.
+   * @param options API server, token, CA, namespace, access mode.
    * @throws {ProviderError} `PROVIDER_INVALID_OPTIONS` when no API server is
-   * given and not running in a pod.
+   * given, `loadFromDefault` is not set and not running in a pod.
    */
   constructor(options: KubernetesProviderOptions = {}) {
-    const inCluster = options.apiServer ? {} : readInCluster();
-    const api = options.apiServer ?? inCluster.apiServer;
-    if (!api) {
+    this.#kc = kubeConfigOf(options);
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) {
       throw new ProviderError(
         "PROVIDER_INVALID_OPTIONS",
-        "KubernetesProvider needs apiServer (and usually token), or must run inside a pod with a service account.",
+        "The Kubernetes configuration has no current cluster.",
       );
     }
-    this.#api = api.replace(/\/+$/, "");
-    this.#token = options.token ?? inCluster.token;
-    this.namespace = options.namespace ?? inCluster.namespace ?? "default";
-    this.#fetch = options.fetch ?? fetch;
+    this.#server = cluster.server.replace(/\/+$/, "");
+    this.#core = this.#kc.makeApiClient(CoreV1Api);
+    this.namespace = options.namespace ??
+      this.#kc.getContextObject(this.#kc.getCurrentContext())?.namespace?.trim() ?? "default";
     this.#options = options;
     this.sessionId = options.sessionId ?? crypto.randomUUID();
   }
 
-  #headers(): Record<string, string> {
-    return this.#token ? { authorization: `Bearer ${this.#token}` } : {};
+  /**
+   * Per-call options for the generated API: a middleware that gives every
+   * request an AbortSignal with the request timeout.
+   */
+  #callOptions(timeoutMs = this.#options.requestTimeoutMs ?? 30_000): ConfigurationOptions {
+    const timeout: ObservableMiddleware = {
+      pre: (context: RequestContext) => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    };
+    return { middleware: [timeout], middlewareMergeStrategy: "append" };
   }
 
-  async #request(
-    method: string,
-    path: string,
-    body?: unknown,
+  /** Runs one API call, mapping its failures to {@linkcode ProviderError}s. */
+  async #call<T>(
+    what: string,
+    call: (options: ConfigurationOptions) => Promise<T>,
     accept404 = false,
-  ): Promise<Json | undefined> {
-    let res: Response;
+  ): Promise<T | undefined> {
     try {
-      res = await this.#fetch(`${this.#api}${path}`, {
-        method,
-        headers: {
-          ...this.#headers(),
-          accept: "application/json",
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000),
-      });
+      return await call(this.#callOptions());
     } catch (e) {
+      if (e instanceof ApiException) {
+        if (e.code === 404 && accept404) return undefined;
+        let message = typeof e.body === "string" ? e.body : JSON.stringify(e.body ?? "");
+        try {
+          message = JSON.parse(message).message ?? message;
+        } catch { /* not a Status object */ }
+        throw new ProviderError(
+          e.code === 401 || e.code === 403 ? "PROVIDER_UNAVAILABLE" : "PROVIDER_START_FAILED",
+          `Kubernetes ${what} answered ${e.code}: ${message}`,
+          { details: { status: e.code, body: e.body } },
+        );
+      }
       throw new ProviderError(
         "PROVIDER_UNAVAILABLE",
-        `The Kubernetes API server at "${this.#api}" is unreachable: ${(e as Error).message}`,
+        `The Kubernetes API server at "${this.#server}" is unreachable: ${(e as Error).message}`,
         { cause: e },
       );
     }
-    const text = await res.text();
-    if (res.status === 404 && accept404) return undefined;
-    if (!res.ok) {
-      let message = text;
-      try {
-        message = JSON.parse(text).message ?? text;
-      } catch { /* not a Status object */ }
-      throw new ProviderError(
-        res.status === 401 || res.status === 403 ? "PROVIDER_UNAVAILABLE" : "PROVIDER_START_FAILED",
-        `Kubernetes ${method} ${path} answered ${res.status}: ${message}`,
-        { details: { status: res.status, body: text } },
-      );
-    }
-    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** The headers that carry the configured credentials (for the service proxy). */
+  async #authHeaders(): Promise<Record<string, string>> {
+    const init = await this.#kc.applyToFetchOptions({});
+    const headers = new Headers(init.headers as HeadersInit | undefined);
+    const auth = headers.get("authorization");
+    return auth ? { authorization: auth } : {};
   }
 
   /**
@@ -235,13 +303,13 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
       [POD_LABEL]: name,
       "app.kubernetes.io/managed-by": "openenv",
     };
-    const ns = encodeURIComponent(this.namespace);
+    const namespace = this.namespace;
     const env = { ...options.env, PORT: String(port) };
     const limits = {
       ...(options.resources?.cpu ? { cpu: options.resources.cpu } : {}),
       ...(options.resources?.memory ? { memory: options.resources.memory } : {}),
     };
-    const pod = {
+    const pod: V1Pod = {
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name, labels },
@@ -267,7 +335,7 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
         }],
       },
     };
-    const service = {
+    const service: V1Service = {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name, labels },
@@ -277,10 +345,16 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
         ports: [{ name: "http", port, targetPort: port, protocol: "TCP" }],
       },
     };
-    const created = await this.#request("POST", `/api/v1/namespaces/${ns}/pods`, pod);
-    const handle = this.#handle(name, port, options);
+    const created = await this.#call(
+      `create pod "${name}"`,
+      (o) => this.#core.createNamespacedPod({ namespace, body: pod }, o),
+    );
+    const handle = await this.#handle(name, port);
     try {
-      await this.#request("POST", `/api/v1/namespaces/${ns}/services`, service);
+      await this.#call(
+        `create service "${name}"`,
+        (o) => this.#core.createNamespacedService({ namespace, body: service }, o),
+      );
       if (options.waitUntilHealthy === false) return handle;
       await this.#waitReady(name, created?.metadata?.resourceVersion, {
         timeoutMs: options.healthTimeoutMs ?? 120_000,
@@ -297,68 +371,31 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
     }
   }
 
-  /** Watches the pod until its Ready condition is True. */
-  async #waitReady(name: string, resourceVersion: string | undefined, wait: WaitOptions) {
-    const ns = encodeURIComponent(this.namespace);
+  /** Reads the pod, then watches it, until its Ready condition is True. */
+  async #waitReady(
+    name: string,
+    resourceVersion: string | undefined,
+    wait: WaitOptions,
+  ): Promise<void> {
+    const namespace = this.namespace;
     const timeoutMs = wait.timeoutMs ?? 120_000;
     const deadline = Date.now() + timeoutMs;
     let version = resourceVersion;
     while (Date.now() < deadline) {
       wait.signal?.throwIfAborted();
-      // A plain GET first: the pod may already be ready (or failed).
-      const current = await this.#request("GET", `/api/v1/namespaces/${ns}/pods/${name}`);
+      // A plain read first: the pod may already be ready (or failed).
+      const current = await this.#call(
+        `read pod "${name}"`,
+        (o) => this.#core.readNamespacedPod({ name, namespace }, o),
+      );
       if (this.#check(current)) return;
       version = current?.metadata?.resourceVersion ?? version;
-      const left = Math.max(Math.ceil((deadline - Date.now()) / 1000), 1);
-      const params = new URLSearchParams({
-        watch: "true",
-        fieldSelector: `metadata.name=${name}`,
-        timeoutSeconds: String(left),
-        ...(version ? { resourceVersion: version } : {}),
-      });
-      const res = await this.#fetch(`${this.#api}/api/v1/namespaces/${ns}/pods?${params}`, {
-        headers: { ...this.#headers(), accept: "application/json" },
-        signal: wait.signal
-          ? AbortSignal.any([wait.signal, AbortSignal.timeout(left * 1000 + 1000)])
-          : AbortSignal.timeout(left * 1000 + 1000),
-      }).catch((e) => {
-        throw new ProviderError(
-          "PROVIDER_UNAVAILABLE",
-          `Watching pod "${name}" failed: ${(e as Error).message}`,
-          { cause: e },
-        );
-      });
-      if (!res.ok || !res.body) {
-        await res.body?.cancel();
-        continue; // for example 410 Gone: the GET above refreshes the version
-      }
-      let buffer = "";
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      try {
-        while (true) {
-          const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
-          if (done) break;
-          buffer += value;
-          let nl: number;
-          while ((nl = buffer.indexOf("\n")) >= 0) {
-            const line = buffer.slice(0, nl).trim();
-            buffer = buffer.slice(nl + 1);
-            if (!line) continue;
-            const event = JSON.parse(line);
-            if (event.type === "ERROR") break;
-            if (event.type === "DELETED") {
-              throw new ProviderError(
-                "PROVIDER_START_FAILED",
-                `The pod "${name}" was deleted while starting.`,
-              );
-            }
-            version = event.object?.metadata?.resourceVersion ?? version;
-            if (this.#check(event.object)) return;
-          }
-        }
-      } finally {
-        await reader.cancel().catch(() => {});
-      }
+      const seconds = Math.max(Math.ceil((deadline - Date.now()) / 1000), 1);
+      const outcome = await this.#watchOnce(name, version, seconds, wait.signal);
+      if (outcome.ready) return;
+      version = outcome.version ?? version;
+      // A watch the server refused (for example 410 Gone): pause, then re-read.
+      if (outcome.refused) await new Promise((r) => setTimeout(r, 500));
     }
     throw new ProviderError(
       "PROVIDER_HEALTH_TIMEOUT",
@@ -367,13 +404,97 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
     );
   }
 
+  /** One watch of the pod with the official client's `Watch`. */
+  #watchOnce(
+    name: string,
+    version: string | undefined,
+    seconds: number,
+    signal?: AbortSignal,
+  ): Promise<{ ready: boolean; version?: string; refused?: boolean }> {
+    const { promise, resolve, reject } = Promise.withResolvers<
+      { ready: boolean; version?: string; refused?: boolean }
+    >();
+    let latest = version;
+    let settled = false;
+    let controller: AbortController | undefined;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      controller?.abort();
+      settle();
+    };
+    const onAbort = () => finish(() => reject(signal!.reason));
+    // The server ends the watch after timeoutSeconds; this is the backstop.
+    const timer = setTimeout(
+      () => finish(() => resolve({ ready: false, version: latest })),
+      seconds * 1000 + 2000,
+    );
+    signal?.addEventListener("abort", onAbort, { once: true });
+    new Watch(this.#kc).watch(
+      `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods`,
+      {
+        fieldSelector: `metadata.name=${name}`,
+        timeoutSeconds: seconds,
+        ...(latest ? { resourceVersion: latest } : {}),
+      },
+      (type: string, object: V1Pod) => {
+        if (settled) return;
+        try {
+          if (type === "ERROR") return finish(() => resolve({ ready: false, refused: true }));
+          if (type === "DELETED") {
+            throw new ProviderError(
+              "PROVIDER_START_FAILED",
+              `The pod "${name}" was deleted while starting.`,
+            );
+          }
+          latest = object?.metadata?.resourceVersion ?? latest;
+          if (this.#check(object)) finish(() => resolve({ ready: true }));
+        } catch (e) {
+          finish(() => reject(e));
+        }
+      },
+      (error: unknown) =>
+        finish(() => {
+          if (!error) return resolve({ ready: false, version: latest });
+          if ((error as { statusCode?: number }).statusCode) {
+            return resolve({ ready: false, refused: true });
+          }
+          reject(
+            new ProviderError(
+              "PROVIDER_UNAVAILABLE",
+              `Watching pod "${name}" failed: ${(error as Error).message}`,
+              { cause: error },
+            ),
+          );
+        }),
+    ).then(
+      (c) => {
+        controller = c;
+        if (settled) c.abort();
+      },
+      (e) =>
+        finish(() =>
+          reject(
+            new ProviderError(
+              "PROVIDER_UNAVAILABLE",
+              `Watching pod "${name}" failed: ${(e as Error).message}`,
+              { cause: e },
+            ),
+          )
+        ),
+    );
+    return promise;
+  }
+
   /** True when the pod is Ready; throws when it can never become ready. */
-  #check(pod: Json): boolean {
+  #check(pod: V1Pod | undefined): boolean {
     const status = pod?.status ?? {};
     if (status.phase === "Failed" || status.phase === "Succeeded") {
       throw new ProviderError(
         "PROVIDER_START_FAILED",
-        `The pod "${pod.metadata?.name}" ended (phase ${status.phase}${
+        `The pod "${pod?.metadata?.name}" ended (phase ${status.phase}${
           status.reason ? `, ${status.reason}` : ""
         }${status.message ? `: ${status.message}` : ""}) before it was Ready.`,
         { details: { phase: status.phase } },
@@ -381,62 +502,58 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
     }
     for (const c of status.containerStatuses ?? []) {
       const waiting = c.state?.waiting;
-      if (waiting && FATAL_WAITING.has(waiting.reason)) {
+      if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
         throw new ProviderError(
           "PROVIDER_START_FAILED",
-          `The pod "${pod.metadata?.name}" cannot start: ${waiting.reason}${
+          `The pod "${pod?.metadata?.name}" cannot start: ${waiting.reason}${
             waiting.message ? `: ${waiting.message}` : ""
           }.`,
           { details: { reason: waiting.reason } },
         );
       }
     }
-    return (status.conditions ?? []).some((c: Json) => c.type === "Ready" && c.status === "True");
+    return (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
   }
 
-  #handle(name: string, port: number, _options: KubernetesStartOptions): KubernetesHandle {
-    const ns = encodeURIComponent(this.namespace);
+  async #handle(name: string, port: number): Promise<KubernetesHandle> {
+    const namespace = this.namespace;
+    const ns = encodeURIComponent(namespace);
     const baseUrl = this.#options.access === "cluster-dns"
-      ? `http://${name}.${this.namespace}.svc.cluster.local:${port}`
-      : `${this.#api}/api/v1/namespaces/${ns}/services/${name}:${port}/proxy`;
-    const headers = this.#options.access === "cluster-dns" ? undefined : this.#headers();
+      ? `http://${name}.${namespace}.svc.cluster.local:${port}`
+      : `${this.#server}/api/v1/namespaces/${ns}/services/${name}:${port}/proxy`;
+    const headers = this.#options.access === "cluster-dns" ? undefined : await this.#authHeaders();
     let stopping: Promise<void> | undefined;
     const handle: KubernetesHandle = {
       provider: "kubernetes",
       id: name,
       name,
-      namespace: this.namespace,
+      namespace,
       baseUrl,
       headers,
-      logs: async () => {
-        const res = await this.#fetch(
-          `${this.#api}/api/v1/namespaces/${ns}/pods/${name}/log?tailLines=200`,
-          { headers: this.#headers(), signal: AbortSignal.timeout(10_000) },
-        );
-        return res.ok ? await res.text() : (await res.body?.cancel(), "");
-      },
+      logs: async () =>
+        await this.#core.readNamespacedPodLog(
+          { name, namespace, tailLines: 200 },
+          this.#callOptions(10_000),
+        ).catch(() => ""),
       waitUntilHealthy: (wait: WaitOptions = {}) => waitUntilHealthy(baseUrl, { ...wait, headers }),
       stop: () =>
         stopping ??= (async () => {
           this.#handles.delete(handle);
-          await this.#request(
-            "DELETE",
-            `/api/v1/namespaces/${ns}/services/${name}`,
-            undefined,
+          await this.#call(
+            `delete service "${name}"`,
+            (o) => this.#core.deleteNamespacedService({ name, namespace }, o),
             true,
           );
-          await this.#request(
-            "DELETE",
-            `/api/v1/namespaces/${ns}/pods/${name}`,
-            { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 5 },
+          await this.#call(
+            `delete pod "${name}"`,
+            (o) => this.#core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 5 }, o),
             true,
           );
           // Wait until the pod is really gone (grace period plus a margin).
           for (let i = 0; i < 150; i++) {
-            const pod = await this.#request(
-              "GET",
-              `/api/v1/namespaces/${ns}/pods/${name}`,
-              undefined,
+            const pod = await this.#call(
+              `read pod "${name}"`,
+              (o) => this.#core.readNamespacedPod({ name, namespace }, o),
               true,
             );
             if (!pod) return;
@@ -455,23 +572,34 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
    * @returns How many objects were deleted.
    */
   async cleanup(): Promise<number> {
-    const ns = encodeURIComponent(this.namespace);
-    const selector = encodeURIComponent(`${MANAGED}=true,${SESSION}=${this.sessionId}`);
+    const namespace = this.namespace;
+    const labelSelector = `${MANAGED}=true,${SESSION}=${this.sessionId}`;
     let removed = 0;
-    for (const kind of ["services", "pods"]) {
-      const list = await this.#request(
-        "GET",
-        `/api/v1/namespaces/${ns}/${kind}?labelSelector=${selector}`,
+    const services = await this.#call(
+      "list services",
+      (o) => this.#core.listNamespacedService({ namespace, labelSelector }, o),
+    );
+    for (const item of services?.items ?? []) {
+      const name = item.metadata!.name!;
+      const gone = await this.#call(
+        `delete service "${name}"`,
+        (o) => this.#core.deleteNamespacedService({ name, namespace }, o),
+        true,
       );
-      for (const item of list?.items ?? []) {
-        const gone = await this.#request(
-          "DELETE",
-          `/api/v1/namespaces/${ns}/${kind}/${item.metadata.name}`,
-          undefined,
-          true,
-        );
-        if (gone !== undefined) removed++;
-      }
+      if (gone !== undefined) removed++;
+    }
+    const pods = await this.#call(
+      "list pods",
+      (o) => this.#core.listNamespacedPod({ namespace, labelSelector }, o),
+    );
+    for (const item of pods?.items ?? []) {
+      const name = item.metadata!.name!;
+      const gone = await this.#call(
+        `delete pod "${name}"`,
+        (o) => this.#core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 5 }, o),
+        true,
+      );
+      if (gone !== undefined) removed++;
     }
     return removed;
   }

@@ -67,7 +67,8 @@ Deno.test("kubernetes provider: pod with a /health readiness probe, service, pro
   assert.equal(api.services.size, 0, "the service is deleted");
   assert.ok(
     api.requests.some((r) =>
-      r.method === "DELETE" && r.path === `/api/v1/namespaces/rl/pods/${name}`
+      r.method === "DELETE" &&
+      r.path === `/api/v1/namespaces/rl/pods/${name}?gracePeriodSeconds=5`
     ),
   );
 });
@@ -128,4 +129,112 @@ Deno.test("kubernetes provider: unreachable API server is a clear error", async 
       e.code === "PROVIDER_UNAVAILABLE" &&
       /API server at "http:\/\/127\.0\.0\.1:1" is unreachable/.test(e.message),
   );
+});
+
+Deno.test("kubernetes provider: HTTPS API server with the cluster CA (caCert, caFile), and a wrong CA refused", async () => {
+  const certFile = fileURLToPath(new URL("./testdata/stand_in_cert.pem", import.meta.url));
+  const cert = await Deno.readTextFile(certFile);
+  const key = await Deno.readTextFile(new URL("./testdata/stand_in_key.pem", import.meta.url));
+  await using api = startKubeStandIn({ "registry.example/echo-env:1.0": echo }, TOKEN, {
+    tls: { cert, key },
+  });
+  assert.match(api.url, /^https:/);
+  for (const ca of [{ caCert: cert }, { caFile: certFile }]) {
+    const k8s = new KubernetesProvider({ apiServer: api.url, token: TOKEN, ...ca });
+    const handle = await k8s.start({
+      image: "registry.example/echo-env:1.0",
+      waitUntilHealthy: false,
+    });
+    assert.equal(api.pods.size, 1);
+    assert.deepEqual(handle.headers, { authorization: `Bearer ${TOKEN}` });
+    await handle.stop();
+    assert.equal(api.pods.size, 0);
+    assert.equal(api.services.size, 0);
+  }
+  // Without the CA, the client does not trust the server: nothing is created.
+  const untrusting = new KubernetesProvider({ apiServer: api.url, token: TOKEN });
+  await assert.rejects(
+    untrusting.start({ image: "registry.example/echo-env:1.0", waitUntilHealthy: false }),
+    (e: ProviderError) =>
+      e.code === "PROVIDER_UNAVAILABLE" && /is unreachable: .*certificate/.test(e.message),
+  );
+  assert.equal(api.pods.size, 0);
+});
+
+Deno.test("kubernetes provider: loadFromDefault reads $KUBECONFIG (server, token, namespace)", async () => {
+  await using api = startKubeStandIn({ "registry.example/echo-env:1.0": echo }, TOKEN);
+  const dir = await Deno.makeTempDir();
+  const previous = Deno.env.get("KUBECONFIG");
+  try {
+    const file = `${dir}/config`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{
+          name: "stand-in",
+          cluster: { server: api.url, "insecure-skip-tls-verify": true },
+        }],
+        users: [{ name: "tester", user: { token: TOKEN } }],
+        contexts: [{
+          name: "stand-in",
+          context: { cluster: "stand-in", user: "tester", namespace: "team-a" },
+        }],
+        "current-context": "stand-in",
+      }),
+    );
+    Deno.env.set("KUBECONFIG", file);
+    await using k8s = new KubernetesProvider({ loadFromDefault: true });
+    assert.equal(k8s.namespace, "team-a");
+    const handle = await k8s.start({
+      image: "registry.example/echo-env:1.0",
+      name: "from-kubeconfig",
+      waitUntilHealthy: false,
+    });
+    assert.equal(
+      handle.baseUrl,
+      `${api.url}/api/v1/namespaces/team-a/services/from-kubeconfig:8000/proxy`,
+    );
+    assert.deepEqual(handle.headers, { authorization: `Bearer ${TOKEN}` });
+    assert.ok(
+      api.requests.some((r) =>
+        r.method === "POST" && r.path === "/api/v1/namespaces/team-a/pods" &&
+        r.auth === `Bearer ${TOKEN}`
+      ),
+    );
+    await handle.stop();
+    assert.equal(api.pods.size, 0);
+  } finally {
+    if (previous === undefined) Deno.env.delete("KUBECONFIG");
+    else Deno.env.set("KUBECONFIG", previous);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kubernetes provider: an API server that never answers hits requestTimeoutMs", async () => {
+  // Accepts connections and reads requests but never answers.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) conns.push(conn);
+  })();
+  try {
+    const k8s = new KubernetesProvider({
+      apiServer: `http://127.0.0.1:${listener.addr.port}`,
+      token: TOKEN,
+      requestTimeoutMs: 300,
+    });
+    await assert.rejects(
+      k8s.start({ image: "registry.example/echo-env:1.0" }),
+      (e: ProviderError) =>
+        e.code === "PROVIDER_UNAVAILABLE" && /is unreachable/.test(e.message) &&
+        /abort/i.test(e.message),
+    );
+    assert.ok(conns.length >= 1, "the request reached the server");
+  } finally {
+    listener.close();
+    for (const conn of conns) conn.close();
+    await accepting.catch(() => {});
+  }
 });

@@ -1,8 +1,9 @@
 /**
  * The Kubernetes provider: an environment as a Pod (readiness probe on
- * `/health`) plus a Service, through the Kubernetes REST API with `fetch`;
+ * `/health`) plus a Service, created, watched and deleted through the
+ * official Kubernetes client for JavaScript (`@kubernetes/client-node`);
  * clients reach it through the API server's service proxy (default) or
- * cluster DNS.
+ * cluster DNS. Only this entry loads that client.
  *
  * Tested against a local stand-in of the API (no cluster is reachable from
  * the CI machine); see docs/PROVIDERS.md.

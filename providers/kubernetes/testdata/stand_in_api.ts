@@ -38,8 +38,13 @@ export interface KubeStandIn extends AsyncDisposable {
  *
  * @param images Image name to environment module (directory or app file).
  * @param token The bearer token it accepts.
+ * @param options `tls`: serve HTTPS with this certificate and key (PEM).
  */
-export function startKubeStandIn(images: Record<string, string>, token: string): KubeStandIn {
+export function startKubeStandIn(
+  images: Record<string, string>,
+  token: string,
+  options: { tls?: { cert: string; key: string } } = {},
+): KubeStandIn {
   const provider = new ProcessProvider();
   const pods = new Map<string, Pod>();
   const services = new Map<string, Json>();
@@ -212,7 +217,10 @@ export function startKubeStandIn(images: Record<string, string>, token: string):
     return status(405, "MethodNotAllowed", `${request.method} is not supported here`);
   }
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {}, ...options.tls },
+    handler,
+  );
   const close = async () => {
     const all = [...pods.values()];
     pods.clear(); // pods still starting stop themselves when they find they were deleted
@@ -222,7 +230,7 @@ export function startKubeStandIn(images: Record<string, string>, token: string):
     await server.shutdown();
   };
   return {
-    url: `http://127.0.0.1:${server.addr.port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${server.addr.port}`,
     requests,
     pods,
     services,
