@@ -345,11 +345,13 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
         ports: [{ name: "http", port, targetPort: port, protocol: "TCP" }],
       },
     };
+    // Credentials for the service proxy, resolved before anything exists.
+    const headers = this.#options.access === "cluster-dns" ? undefined : await this.#authHeaders();
     const created = await this.#call(
       `create pod "${name}"`,
       (o) => this.#core.createNamespacedPod({ namespace, body: pod }, o),
     );
-    const handle = await this.#handle(name, port);
+    const handle = this.#handle(name, port, headers);
     try {
       await this.#call(
         `create service "${name}"`,
@@ -515,13 +517,16 @@ export class KubernetesProvider implements EnvProvider<KubernetesStartOptions>, 
     return (status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
   }
 
-  async #handle(name: string, port: number): Promise<KubernetesHandle> {
+  #handle(
+    name: string,
+    port: number,
+    headers: Record<string, string> | undefined,
+  ): KubernetesHandle {
     const namespace = this.namespace;
     const ns = encodeURIComponent(namespace);
     const baseUrl = this.#options.access === "cluster-dns"
       ? `http://${name}.${namespace}.svc.cluster.local:${port}`
       : `${this.#server}/api/v1/namespaces/${ns}/services/${name}:${port}/proxy`;
-    const headers = this.#options.access === "cluster-dns" ? undefined : await this.#authHeaders();
     let stopping: Promise<void> | undefined;
     const handle: KubernetesHandle = {
       provider: "kubernetes",
