@@ -14,7 +14,7 @@ import type { EnvironmentMetadata } from "../core/models.ts";
 import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import { closeEnvironment } from "./_close_env.ts";
-import { readBodyText } from "./_body.ts";
+import { detail, readBodyText, readJsonBody } from "./_body.ts";
 import { buildWithin } from "./_factory.ts";
 import {
   asObservation,
@@ -177,34 +177,6 @@ function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Record<string,
   const out = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete out.$schema;
   return out;
-}
-
-function detail(errors: ErrorDetail[], status = 422): Response {
-  return jsonResponse({ detail: errors }, status);
-}
-
-async function readJsonBody(
-  request: Request,
-  limit: number,
-): Promise<{ ok: true; value: unknown; empty: boolean } | { ok: false; response: Response }> {
-  const read = await readBodyText(request, limit);
-  if (!read.ok) return read;
-  const text = read.text;
-  if (text.trim() === "") return { ok: true, value: null, empty: true };
-  try {
-    return { ok: true, value: JSON.parse(text), empty: false };
-  } catch (error) {
-    return {
-      ok: false,
-      response: detail([{
-        type: "json_invalid",
-        loc: ["body", 0],
-        msg: "JSON decode error",
-        input: {},
-        ctx: { error: (error as Error).message },
-      }]),
-    };
-  }
 }
 
 const notObject = (input: unknown): ErrorDetail => ({

@@ -8,7 +8,7 @@
  */
 import type { Context } from "hono";
 import { OpenEnvError } from "../../core/errors.ts";
-import { readBodyText } from "../_body.ts";
+import { detail, readJsonBody } from "../_body.ts";
 import { internalError, jsonResponse } from "../_encoding.ts";
 import { parseAction, parseResetOptions, type Runtime } from "../_runtime.ts";
 import { type ErrorDetail, isPlainObject } from "../_validation.ts";
@@ -74,34 +74,6 @@ function asset(body: string, type: string): Response {
 
 function redirect(): Response {
   return new Response(null, { status: 307, headers: { location: "/web/" } });
-}
-
-function detail(errors: ErrorDetail[]): Response {
-  return jsonResponse({ detail: errors }, 422);
-}
-
-async function readBody(
-  request: Request,
-  limit: number,
-): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const read = await readBodyText(request, limit);
-  if (!read.ok) return read;
-  const text = read.text;
-  if (text.trim() === "") return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return {
-      ok: false,
-      response: detail([{
-        type: "json_invalid",
-        loc: ["body", 0],
-        msg: "JSON decode error",
-        input: {},
-        ctx: { error: (error as Error).message },
-      }]),
-    };
-  }
 }
 
 function notObject(input: unknown): ErrorDetail {
@@ -185,7 +157,7 @@ export function mountWebInterface(ctx: WebInterfaceContext): WebInterface {
 
   if (ctx.mode === "simulation") {
     route("post", "/web/reset", async (c) => {
-      const body = await readBody(c.req.raw, rt.maxFrameBytes);
+      const body = await readJsonBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value ?? {};
       if (!isPlainObject(value)) return detail([notObject(value)]);
@@ -200,7 +172,7 @@ export function mountWebInterface(ctx: WebInterfaceContext): WebInterface {
     });
 
     route("post", "/web/step", async (c) => {
-      const body = await readBody(c.req.raw, rt.maxFrameBytes);
+      const body = await readJsonBody(c.req.raw, rt.maxFrameBytes);
       if (!body.ok) return body.response;
       const value = body.value;
       if (!isPlainObject(value)) return detail([notObject(value ?? {})]);
