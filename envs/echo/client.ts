@@ -93,22 +93,13 @@ export class EchoEnv extends EnvClient<EchoAction, EchoObservation, EchoState> {
     const { env, healthTimeoutMs, ...clientOptions } = options;
     const { ProcessProvider, ownEnvironment } = await import("@openenv/core/providers");
     const provider = new ProcessProvider();
-    try {
-      const handle = await provider.start({
-        module: new URL(".", import.meta.url).pathname,
-        env,
-        healthTimeoutMs,
-      });
-      const client = new EchoEnv(handle.baseUrl, clientOptions);
-      await client.connect().catch(async (error) => {
-        await handle.stop();
-        throw error;
-      });
-      return ownEnvironment(client, handle, [() => provider[Symbol.asyncDispose]()]);
-    } catch (error) {
-      await provider[Symbol.asyncDispose]();
-      throw error;
-    }
+    return await connectOwned(
+      provider,
+      () =>
+        provider.start({ module: new URL(".", import.meta.url).pathname, env, healthTimeoutMs }),
+      clientOptions,
+      ownEnvironment,
+    );
   }
 
   /**
@@ -129,17 +120,41 @@ export class EchoEnv extends EnvClient<EchoAction, EchoObservation, EchoState> {
     const { DockerProvider } = await import("@openenv/core/providers/docker");
     const { ownEnvironment } = await import("@openenv/core/providers");
     const provider = new DockerProvider();
-    try {
-      const handle = await provider.start({ image, env, healthTimeoutMs });
-      const client = new EchoEnv(handle.baseUrl, clientOptions);
-      await client.connect().catch(async (error) => {
-        await handle.stop();
-        throw error;
-      });
-      return ownEnvironment(client, handle, [() => provider[Symbol.asyncDispose]()]);
-    } catch (error) {
-      await provider[Symbol.asyncDispose]();
+    return await connectOwned(
+      provider,
+      () => provider.start({ image, env, healthTimeoutMs }),
+      clientOptions,
+      ownEnvironment,
+    );
+  }
+}
+
+/** A started environment, as the providers return it. */
+interface StartedEnv {
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an environment with `provider`, connects an {@linkcode EchoEnv} to
+ * it and makes the client own both; on any failure, stops what was started.
+ */
+async function connectOwned<H extends StartedEnv>(
+  provider: AsyncDisposable,
+  start: () => Promise<H>,
+  options: EchoEnvOptions,
+  own: (client: EchoEnv, handle: H, cleanup: (() => Promise<void>)[]) => OwnedEchoEnv,
+): Promise<OwnedEchoEnv> {
+  try {
+    const handle = await start();
+    const client = new EchoEnv(handle.baseUrl, options);
+    await client.connect().catch(async (error) => {
+      await handle.stop();
       throw error;
-    }
+    });
+    return own(client, handle, [async () => await provider[Symbol.asyncDispose]()]);
+  } catch (error) {
+    await provider[Symbol.asyncDispose]();
+    throw error;
   }
 }
