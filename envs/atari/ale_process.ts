@@ -49,13 +49,28 @@ export interface AleFrame {
 
 /** Options for {@linkcode AleProcess.start}. */
 export interface AleProcessOptions {
-  /** Python interpreter with ale-py. @default {`$ATARI_PYTHON`, else "python3"} */
+  /** Python interpreter with ale-py. @default {`$ATARI_PYTHON`, else the venv of setup.sh if present, else "python3"} */
   python?: string;
 }
 
 import { ALE_WORKER_SOURCE } from "./_ale_worker_source.ts";
 
 const encoder = new TextEncoder();
+
+/**
+ * The interpreter `setup.sh` installs (`.cache/atari-venv` at the repository
+ * root), when it exists and may be read; otherwise undefined.
+ */
+function localVenvPython(): string | undefined {
+  try {
+    const url = new URL("../../.cache/atari-venv/bin/python", import.meta.url);
+    if (url.protocol !== "file:") return undefined;
+    Deno.statSync(url);
+    return url.pathname;
+  } catch {
+    return undefined; // missing, or no read permission (a sandboxed server)
+  }
+}
 const decoder = new TextDecoder();
 
 /**
@@ -103,7 +118,7 @@ export class AleProcess {
         python = Deno.env.get("ATARI_PYTHON");
       } catch { /* no env access: use the default */ }
     }
-    python ??= "python3";
+    python ??= localVenvPython() ?? "python3";
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(python, {
