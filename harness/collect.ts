@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { EnvClient } from "../client/mod.ts";
+import { EnvPool, type EnvSession, type TrajectoryRecorder } from "../client/mod.ts";
 import type { ToolInfo } from "../core/tools.ts";
 import type {
   ChatMessage,
@@ -50,6 +50,8 @@ export interface CollectOptions {
   onProgress?: (progress: CollectProgress) => void;
   /** Cancels the run. */
   signal?: AbortSignal;
+  /** Also records every session's steps in the client's trajectory format (`TrajectoryRecorder`). */
+  recorder?: TrajectoryRecorder;
 }
 
 /** Progress of a run. */
@@ -127,9 +129,10 @@ async function discover(
 const numeric = (r: unknown): number => (typeof r === "number" ? r : r === true ? 1 : 0);
 
 /**
- * Runs the episodes and writes them. Episodes that throw (a lost session, a
- * policy error) are counted as failed and not written, so a resumed run
- * retries them; the worker gets a fresh session.
+ * Runs the episodes through an `EnvPool` (one slot per concurrent episode,
+ * spread over the servers) and writes them. Episodes that throw (a lost
+ * session, a policy error) are counted as failed and not written, so a
+ * resumed run retries them; their slot gets a fresh session.
  *
  * @example Collect 16 episodes of echo with a scripted policy
  * ```ts ignore
@@ -200,7 +203,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let next = 0;
   let completed = 0;
 
-  const runEpisode = async (client: EnvClient, url: string, index: number): Promise<void> => {
+  const runEpisode = async (
+    client: EnvSession<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>,
+    url: string,
+    index: number,
+  ): Promise<void> => {
     const id = episodeId(prefix, index);
     const { tools, actionSchema } = await discoverOnce(url);
     const episodePolicy: EpisodePolicy = typeof options.policy === "function"
@@ -320,46 +327,44 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     out.push(trajectory);
   };
 
+  // One pool slot per worker, spread over the servers; a slot whose episode
+  // failed gets a fresh session before the worker takes the next episode.
+  const n = Math.max(1, Math.min(options.concurrency ?? 8, todo.length));
+  const pool = new EnvPool({ urls: options.baseUrls, size: n, recorder: options.recorder });
   const worker = async (w: number): Promise<void> => {
-    const url = options.baseUrls[w % options.baseUrls.length];
-    let client = new EnvClient(url);
-    try {
-      while (next < todo.length && !signal.aborted) {
-        const index = todo[next++];
-        const id = episodeId(prefix, index);
-        try {
-          await runEpisode(client, url, index);
-          completed++;
-          options.onProgress?.({
-            completed,
-            failed: failures.length,
-            total: todo.length,
-            episodeId: id,
-            reward: out.at(-1)!.total_reward,
-          });
-        } catch (error) {
-          if (signal.aborted) break;
-          failures.push({ episodeId: id, error: (error as Error)?.message ?? String(error) });
-          options.onProgress?.({
-            completed,
-            failed: failures.length,
-            total: todo.length,
-            episodeId: id,
-            reward: null,
-          });
-          await client.close().catch(() => {});
-          client = new EnvClient(url);
-        }
+    const url = pool.info()[w].url;
+    while (next < todo.length && !signal.aborted) {
+      const index = todo[next++];
+      const id = episodeId(prefix, index);
+      try {
+        await runEpisode(pool.session(w), url, index);
+        completed++;
+        options.onProgress?.({
+          completed,
+          failed: failures.length,
+          total: todo.length,
+          episodeId: id,
+          reward: out.at(-1)!.total_reward,
+        });
+      } catch (error) {
+        if (signal.aborted) break;
+        failures.push({ episodeId: id, error: (error as Error)?.message ?? String(error) });
+        options.onProgress?.({
+          completed,
+          failed: failures.length,
+          total: todo.length,
+          episodeId: id,
+          reward: null,
+        });
+        await pool.replace(w);
       }
-    } finally {
-      await client.close().catch(() => {});
     }
   };
 
   try {
-    const n = Math.max(1, Math.min(options.concurrency ?? 8, todo.length));
     await Promise.all(Array.from({ length: n }, (_, w) => worker(w)));
   } finally {
+    await pool.close();
     files?.results.close();
     files?.trajectories.close();
   }

@@ -244,3 +244,29 @@ Deno.test("evaluate() reports mean reward and success rate with 95% intervals", 
   );
   assert.deepEqual(report.rewards.map((r) => r.seed), [1, 2, 3, 4]);
 });
+
+Deno.test("collect() runs through an EnvPool and can record every step with the client's recorder", async () => {
+  const { MemorySink, TrajectoryRecorder } = await import("../client/mod.ts");
+  await using server = startTestServer(createEchoApp());
+  const sink = new MemorySink();
+  const recorder = new TrajectoryRecorder(sink);
+  const result = await collect({
+    baseUrls: [server.url],
+    episodes: 3,
+    concurrency: 2,
+    policy: ({ step }) => (step < 2 ? { message: "abc" } : null),
+    recorder,
+  });
+  assert.equal(result.collected, 3);
+  const steps = sink.records.filter((r) => r.type === "step");
+  assert.equal(steps.length, 3 * 2, "two recorded steps per episode");
+  // Two pool slots served three episodes: one slot's session ran two of them.
+  const episodes = new Set(steps.map((r) => (r as { episode_id: string }).episode_id));
+  assert.equal(episodes.size, 3);
+  const sessions = new Set(
+    sink.records.filter((r) => r.type === "episode").map((r) =>
+      (r as { session?: string }).session
+    ),
+  );
+  assert.equal(sessions.size, 2, "one recorded session label per pool slot");
+});
