@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type ChatReplyMessage, OpenAIChatClient } from "../rubrics/openai_client.ts";
 import type { ChatMessage, EpisodePolicy, Policy, PolicyContext, PolicyStep } from "./types.ts";
 
 /** Options for {@linkcode openAIChatPolicy}. */
@@ -58,7 +59,15 @@ export class PolicyError extends Error {
  * ```
  */
 export function openAIChatPolicy(options: OpenAIChatPolicyOptions): Policy {
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const client = new OpenAIChatClient({
+    baseUrl: options.baseUrl,
+    model: options.model,
+    apiKey: options.apiKey,
+    temperature: options.temperature,
+    maxTokens: options.maxTokens,
+    timeoutMs: (options.timeoutS ?? 120) * 1000,
+    headers: options.headers,
+  });
   const describe = options.describe ?? ((o: unknown) => JSON.stringify(o));
   return {
     startEpisode(): EpisodePolicy {
@@ -83,36 +92,16 @@ export function openAIChatPolicy(options: OpenAIChatPolicyOptions): Policy {
                 parameters: ctx.actionSchema,
               },
             }];
-          const body: Record<string, unknown> = {
-            model: options.model,
-            messages,
-            tools,
-            tool_choice: "auto",
-            temperature: options.temperature ?? 0,
-          };
-          if (options.maxTokens) body.max_tokens = options.maxTokens;
-          const signal = AbortSignal.any([
-            ctx.signal,
-            AbortSignal.timeout((options.timeoutS ?? 120) * 1000),
-          ]);
-          const res = await fetch(url, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-              ...options.headers,
-            },
-            body: JSON.stringify(body),
-            signal,
-          });
-          if (!res.ok) {
-            throw new PolicyError(
-              `Chat endpoint ${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`,
-            );
+          let message: ChatReplyMessage;
+          try {
+            message = await client.chat(messages, {
+              signal: ctx.signal,
+              body: { tools, tool_choice: "auto" },
+            });
+          } catch (cause) {
+            if (ctx.signal.aborted) throw cause;
+            throw new PolicyError((cause as Error).message, { cause });
           }
-          const reply = await res.json();
-          const message = reply?.choices?.[0]?.message;
-          if (!message) throw new PolicyError(`Chat endpoint ${url} sent no choices[0].message`);
           const call: ToolCall | undefined = message.tool_calls?.[0];
           messages.push({
             role: "assistant",

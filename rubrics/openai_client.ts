@@ -35,6 +35,35 @@ export interface OpenAIChatClientOptions {
   timeoutMs?: number;
   /** The fetch implementation. @default {globalThis.fetch} */
   fetch?: typeof fetch;
+  /** Extra request headers (for example for a gateway). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A chat message in the OpenAI format, as sent; other fields of the format
+ * (`tool_calls`, `tool_call_id`, `name`) travel as they are.
+ */
+export interface ChatRequestMessage {
+  /** `system`, `user`, `assistant` or `tool`. */
+  role: string;
+  /** Text content (null for an assistant message with only tool calls). */
+  content: string | null;
+}
+
+/** The assistant message of a reply (`choices[0].message`). */
+export interface ChatReplyMessage {
+  /** The reply text, if any. */
+  content?: string | null;
+  /** Tool calls the model made. */
+  tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string } }[];
+  /** Anything else the server sent. */
+  [key: string]: unknown;
+}
+
+/** Options for {@linkcode OpenAIChatClient.chat}. */
+export interface ChatOptions extends CompleteOptions {
+  /** Extra request fields, for example `tools` and `tool_choice`. */
+  body?: Record<string, unknown>;
 }
 
 /**
@@ -90,7 +119,47 @@ export class OpenAIChatClient implements LLMClient {
       ...(o.systemPrompt ? [{ role: "system", content: o.systemPrompt }] : []),
       { role: "user", content: prompt },
     ];
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const reply = await this.#post(messages, {
+      signal: options.signal,
+      body: { max_tokens: o.maxTokens ?? 256 },
+    });
+    const content = (reply as { choices?: { message?: { content?: unknown } }[] })?.choices?.[0]
+      ?.message?.content;
+    if (typeof content !== "string") {
+      throw new Error(
+        `Chat completions reply from '${this.url}' has no choices[0].message.content`,
+      );
+    }
+    return content;
+  }
+
+  /**
+   * Sends a whole conversation and returns the assistant message, tool calls
+   * included. The system prompt of the options is not added here.
+   *
+   * @param messages The conversation so far.
+   * @param options Abort signal and extra request fields (`tools`, ...).
+   * @throws {Error} On an HTTP error, a timeout or a reply without a message.
+   *
+   * @example
+   * ```ts ignore
+   * const reply = await client.chat([{ role: "user", content: "hi" }], { body: { tools } });
+   * console.log(reply.tool_calls?.[0]?.function.name);
+   * ```
+   */
+  async chat(messages: ChatRequestMessage[], options: ChatOptions = {}): Promise<ChatReplyMessage> {
+    const reply = await this.#post(messages, options);
+    const message = (reply as { choices?: { message?: unknown }[] })?.choices?.[0]?.message;
+    if (message === null || typeof message !== "object") {
+      throw new Error(`Chat completions reply from '${this.url}' has no choices[0].message`);
+    }
+    return message as ChatReplyMessage;
+  }
+
+  /** Posts one chat completions request and returns the parsed reply. */
+  async #post(messages: ChatRequestMessage[], options: ChatOptions): Promise<unknown> {
+    const o = this.#options;
+    const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
     if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
     const timeout = AbortSignal.timeout(o.timeoutMs ?? 60_000);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -101,7 +170,8 @@ export class OpenAIChatClient implements LLMClient {
         model: o.model,
         messages,
         temperature: o.temperature ?? 0,
-        max_tokens: o.maxTokens ?? 256,
+        ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}),
+        ...options.body,
       }),
       signal,
     });
@@ -113,21 +183,12 @@ export class OpenAIChatClient implements LLMClient {
         }`,
       );
     }
-    let body: unknown;
     try {
-      body = JSON.parse(text);
+      return JSON.parse(text);
     } catch {
       throw new Error(
         `Chat completions reply from '${this.url}' is not JSON: ${text.slice(0, 200)}`,
       );
     }
-    const content = (body as { choices?: { message?: { content?: unknown } }[] })?.choices?.[0]
-      ?.message?.content;
-    if (typeof content !== "string") {
-      throw new Error(
-        `Chat completions reply from '${this.url}' has no choices[0].message.content`,
-      );
-    }
-    return content;
   }
 }
