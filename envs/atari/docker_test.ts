@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { DockerProvider } from "@openenv/core/providers/docker";
 import { openRawSocket } from "@openenv/core/testing";
-import { buildEnvImage } from "../coding/_test_docker.ts";
+import { buildEnvImage, containerExists } from "../coding/_test_docker.ts";
 
 interface Step {
   type: string;
@@ -27,18 +27,6 @@ interface Step {
 
 const decodeBase64 = (text: string): Uint8Array =>
   Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
-async function containerExists(id: string): Promise<boolean> {
-  const out = await new Deno.Command("docker", {
-    args: ["container", "inspect", "--format", "{{.Id}}", id],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (out.success) return true;
-  const err = new TextDecoder().decode(out.stderr);
-  assert.match(err, /no such (container|object)/i, `docker container inspect failed: ${err}`);
-  return false;
-}
 
 Deno.test("the Atari image plays Breakout with RAM observations", async () => {
   const image = await buildEnvImage("atari");

@@ -1,6 +1,7 @@
 // Test support (not published): builds an environment's image from its
 // Dockerfile, offline except for npm, the way tests/docker/build_echo_image.sh
 // builds the echo image (the base image comes from build_base_image.sh).
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { requireDocker } from "../../tests/docker/echo_image.ts";
 
@@ -125,4 +126,17 @@ export function buildEnvImage(
     built.set(name, promise);
   }
   return promise;
+}
+
+/** Whether Docker still knows a container (fails on any other `docker` error). */
+export async function containerExists(id: string): Promise<boolean> {
+  const out = await new Deno.Command("docker", {
+    args: ["container", "inspect", "--format", "{{.Id}}", id],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.success) return true;
+  const err = new TextDecoder().decode(out.stderr);
+  assert.match(err, /no such (container|object)/i, `docker container inspect failed: ${err}`);
+  return false;
 }

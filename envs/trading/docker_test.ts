@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { DockerProvider } from "@openenv/core/providers/docker";
 import { openRawSocket } from "@openenv/core/testing";
-import { buildEnvImage } from "../coding/_test_docker.ts";
+import { buildEnvImage, containerExists } from "../coding/_test_docker.ts";
 
 interface Step {
   type: string;
@@ -30,18 +30,6 @@ interface Step {
     done: boolean;
     message?: string;
   };
-}
-
-async function containerExists(id: string): Promise<boolean> {
-  const out = await new Deno.Command("docker", {
-    args: ["container", "inspect", "--format", "{{.Id}}", id],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (out.success) return true;
-  const err = new TextDecoder().decode(out.stderr);
-  assert.match(err, /no such (container|object)/i, `docker container inspect failed: ${err}`);
-  return false;
 }
 
 Deno.test("the trading image plays an episode to its report", async () => {
