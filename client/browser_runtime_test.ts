@@ -3,23 +3,11 @@
 // episode in headless Chromium (the system's /usr/bin/chromium, driven by
 // playwright-core; never a downloaded browser).
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchBrowser } from "../tests/web/_browser.ts";
 import { startTestServer } from "../testing/mod.ts";
 import { createEchoApp } from "../envs/echo/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 const PAGE = `<!doctype html><meta charset="utf-8"><title>client</title>
 <script type="module">
 import { EnvClient, HttpEnvClient, ServerError } from "/client.js";
@@ -47,14 +35,6 @@ window.__result = out;
 </script>`;
 
 Deno.test("the bundled client runs in Chromium against our server", async () => {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `Chromium is missing at '${CHROMIUM}': install it with 'apt-get install -y chromium' ` +
-        "(.ci/run does this) or point CHROMIUM_PATH at a Chromium binary",
-    );
-  }
   const dir = await Deno.makeTempDir();
   const bundle = await new Deno.Command(Deno.execPath(), {
     args: ["bundle", "--platform", "browser", "-o", `${dir}/client.js`, `${ROOT}client/mod.ts`],
@@ -83,9 +63,10 @@ Deno.test("the bundled client runs in Chromium against our server", async () => 
       return echo.fetch(request);
     },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  // The shared launcher: the system Chromium, MACHINE.md's flags, a fresh profile.
+  await using browser = await launchBrowser();
   try {
-    const page = await browser.newPage();
+    const page = await browser.newTab();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${server.url}/page`);
@@ -107,7 +88,6 @@ Deno.test("the bundled client runs in Chromium against our server", async () => 
       /^TypeError: Custom headers cannot be sent: the browser WebSocket API/,
     );
   } finally {
-    await browser.close();
     await echo.close();
   }
 });
