@@ -15,6 +15,7 @@ import { encodeHttpStep, internalError, jsonResponse } from "./_encoding.ts";
 import { floatPlanOf, stringifyWithFloats } from "./_float_paths.ts";
 import { closeEnvironment } from "./_close_env.ts";
 import { detail, readBodyText, readJsonBody } from "./_body.ts";
+import { readEnvVar } from "./_env.ts";
 import { buildWithin } from "./_factory.ts";
 import {
   asObservation,
@@ -140,14 +141,6 @@ export interface EnvServerApp {
   close(): Promise<void>;
   /** Same as {@linkcode EnvServerApp.close}. */
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-function readEnvVar(name: string): string | undefined {
-  try {
-    return typeof Deno !== "undefined" ? Deno.env.get(name) : undefined;
-  } catch {
-    return undefined; // no --allow-env: behave as if unset
-  }
 }
 
 function truthy(value: string | undefined): boolean {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readEnvVar } from "./_env.ts";
 
 /** Options for {@linkcode createAccessGuard} (and `createApp`'s `security`). */
 export interface SecurityOptions {
@@ -59,12 +60,7 @@ function refuse(status: 401 | 403, detail: string): Response {
 }
 
 function readList(name: string): string[] | undefined {
-  try {
-    const raw = typeof Deno !== "undefined" ? Deno.env.get(name) : undefined;
-    return raw?.split(",").map((s) => s.trim()).filter(Boolean);
-  } catch {
-    return undefined; // no --allow-env: unset
-  }
+  return readEnvVar(name)?.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /**

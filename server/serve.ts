@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readEnvVar } from "./_env.ts";
 import type { EnvServerApp } from "./create_app.ts";
 
 /** Options for {@linkcode serve}. */
@@ -42,16 +43,12 @@ export interface EnvServer {
 }
 
 function defaultPort(): number {
-  try {
-    const text = Deno.env.get("PORT");
-    const port = Number(text);
-    // PORT=0 asks for a free port, as with `port: 0`.
-    return text !== undefined && text.trim() !== "" && Number.isInteger(port) && port >= 0
-      ? port
-      : 8000;
-  } catch {
-    return 8000;
-  }
+  const text = readEnvVar("PORT");
+  const port = Number(text);
+  // PORT=0 asks for a free port, as with `port: 0`.
+  return text !== undefined && text.trim() !== "" && Number.isInteger(port) && port >= 0
+    ? port
+    : 8000;
 }
 
 /**
